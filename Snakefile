@@ -1,0 +1,28 @@
+# Conspiratorial anti-Western framing around political events.
+# Table of contents only: the rules live in workflow/rules/<stage>.smk and
+# every helper function in workflow/rules/common.smk.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/demo.smk"
+include: "workflow/rules/ingest.smk"
+include: "workflow/rules/preprocess.smk"
+include: "workflow/rules/topics.smk"
+include: "workflow/rules/framing.smk"
+include: "workflow/rules/events.smk"
+include: "workflow/rules/figures.smk"
+
+
+rule all:
+    input:
+        get_final_outputs(),
+    default_target: True

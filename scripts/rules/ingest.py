@@ -1,0 +1,11 @@
+from schemes.ingest import run_ingest
+from schemes.rulekit import run
+
+run(
+    snakemake,
+    run_ingest,
+    corpus=dict(snakemake.params.corpus),
+    language=snakemake.params.language,
+    min_chars=snakemake.params.min_chars,
+    outputs=dict(snakemake.output.items()),
+)

@@ -1,0 +1,9 @@
+from schemes.preprocess import run_preprocess
+from schemes.rulekit import run
+
+run(
+    snakemake,
+    run_preprocess,
+    documents_path=snakemake.input.documents,
+    sentences_path=snakemake.output.sentences,
+)

@@ -1,0 +1,66 @@
+# Shared helpers: config validation, wildcard constraints and every input
+# function (get_*). Rule files hold rules only.
+import glob as _glob
+import os as _os
+
+import pandas as pd
+from snakemake.utils import validate
+
+
+validate(config, schema="../schemas/config.schema.yaml")
+validate(
+    pd.read_csv(config["events"]["catalogue"], sep="\t", dtype=str).fillna(""),
+    schema="../schemas/events.schema.yaml",
+)
+
+CORPUS = config["corpus"]["name"]
+DEMO_CORPUS = "data/demo/corpus.jsonl.gz"
+
+
+wildcard_constraints:
+    corpus=CORPUS,
+
+
+def get_corpus_inputs(wildcards):
+    """Input files of the configured corpus (glob expanded; demo made by its rule)."""
+    corpus = config["corpus"]
+    path = corpus["path"]
+    if path == DEMO_CORPUS or corpus["format"] == "textdir":
+        return [path]
+    if _glob.has_magic(path):
+        files = sorted(_glob.glob(path))
+    elif _os.path.isdir(path):
+        files = sorted(
+            _os.path.join(path, f)
+            for f in _os.listdir(path)
+            if not f.startswith(".") and _os.path.isfile(_os.path.join(path, f))
+        )
+    else:
+        files = [path]
+    if not files:
+        raise ValueError(f"config corpus.path: {path!r} matches no file")
+    return files
+
+
+def get_figure_other_formats(name):
+    """Files of one figure in the configured formats besides PNG (always made for the report)."""
+    return expand(
+        "results/{{corpus}}/figures/{name}.{fmt}",
+        name=name,
+        fmt=[f for f in config["figures"]["formats"] if f != "png"],
+    )
+
+
+def get_final_outputs():
+    outputs = [
+        "results/{corpus}/ingest/summary.json",
+        "results/{corpus}/ingest/quarantine.csv",
+        "results/{corpus}/topics/topics.csv",
+        "results/{corpus}/topics/topic_prevalence.csv",
+        "results/{corpus}/framing/claims.csv",
+        "results/{corpus}/tables/event_ranking.csv",
+        "results/{corpus}/tables/framing_timeseries.csv",
+    ]
+    for name in ("event_ranking", "framing_timeseries", "topic_prevalence"):
+        outputs += [f"results/{{corpus}}/figures/{name}.png"] + get_figure_other_formats(name)
+    return expand(outputs, corpus=CORPUS)

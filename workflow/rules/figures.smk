@@ -1,0 +1,57 @@
+rule figure_event_ranking:
+    input:
+        ranking="results/{corpus}/tables/event_ranking.csv",
+    output:
+        png=report(
+            "results/{corpus}/figures/event_ranking.png",
+            caption="../report/event_ranking.rst",
+            category="Events",
+        ),
+        other=get_figure_other_formats("event_ranking"),
+    params:
+        figure="event_ranking",
+        dpi=config["figures"]["dpi"],
+    log:
+        "results/{corpus}/logs/figure_event_ranking.log",
+    script:
+        "../../scripts/rules/figure.py"
+
+
+rule figure_framing_timeseries:
+    input:
+        timeseries="results/{corpus}/tables/framing_timeseries.csv",
+        ranking="results/{corpus}/tables/event_ranking.csv",
+    output:
+        png=report(
+            "results/{corpus}/figures/framing_timeseries.png",
+            caption="../report/framing_timeseries.rst",
+            category="Framing",
+        ),
+        other=get_figure_other_formats("framing_timeseries"),
+    params:
+        figure="framing_timeseries",
+        dpi=config["figures"]["dpi"],
+    log:
+        "results/{corpus}/logs/figure_framing_timeseries.log",
+    script:
+        "../../scripts/rules/figure.py"
+
+
+rule figure_topic_prevalence:
+    input:
+        prevalence="results/{corpus}/topics/topic_prevalence.csv",
+        topics="results/{corpus}/topics/topics.csv",
+    output:
+        png=report(
+            "results/{corpus}/figures/topic_prevalence.png",
+            caption="../report/topic_prevalence.rst",
+            category="Topics",
+        ),
+        other=get_figure_other_formats("topic_prevalence"),
+    params:
+        figure="topic_prevalence",
+        dpi=config["figures"]["dpi"],
+    log:
+        "results/{corpus}/logs/figure_topic_prevalence.log",
+    script:
+        "../../scripts/rules/figure.py"
