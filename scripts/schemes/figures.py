@@ -87,8 +87,7 @@ def plot_event_ranking(ranking: pd.DataFrame, measure_label: str):
 
 def plot_framing_timeseries(series: pd.DataFrame, windows: pd.DataFrame):
     """Claims per 1,000 documents per period, with every event window shaded."""
-    periods = pd.PeriodIndex(series["period"])
-    x = periods.to_timestamp(how="start")
+    x = pd.to_datetime([pd.Period(p).start_time for p in series["period"]])
     colours = type_colours(windows["type"])
     with plt.rc_context(STYLE):
         fig, (ax, ax_n) = plt.subplots(

@@ -31,7 +31,7 @@ def doc_tokens(
 
     Returns ``(tokens, vocabulary)``: tokens has ``doc_id, tokens`` (space-joined,
     in text order) for every document, vocabulary has ``lemma, df`` for the
-    lemmas kept (``min_df`` <= df <= ``max_df`` x n_docs).
+    lemmas kept (``min_df`` <= df <= ``max_df`` x documents, within a language).
     """
     lang = documents.set_index("doc_id")["lang"]
     joined = sentences.groupby("doc_id", sort=False)["lemmas"].agg(" ".join)
@@ -42,12 +42,21 @@ def doc_tokens(
         token_lists.append(
             [t for t in text.split() if len(t) >= min_token_length and t not in stop]
         )
+    # Document frequency is counted within each language: in a bilingual
+    # corpus a word of the minority language never reaches a corpus-wide
+    # max_df, however common it is among that language's documents.
+    langs = lang.reindex(joined.index).to_numpy()
+    keep: set[str] = set()
     df: dict[str, int] = {}
-    for tokens in token_lists:
-        for token in set(tokens):
-            df[token] = df.get(token, 0) + 1
-    n_docs = max(len(token_lists), 1)
-    keep = {t for t, n in df.items() if n >= min_df and n / n_docs <= max_df}
+    for language in sorted(set(langs)):
+        members = [tl for tl, code in zip(token_lists, langs, strict=True) if code == language]
+        counts: dict[str, int] = {}
+        for tokens in members:
+            for token in set(tokens):
+                counts[token] = counts.get(token, 0) + 1
+        keep |= {t for t, n in counts.items() if n >= min_df and n / len(members) <= max_df}
+        for token, n in counts.items():
+            df[token] = df.get(token, 0) + n
     tokens = pd.DataFrame(
         {
             "doc_id": joined.index,
