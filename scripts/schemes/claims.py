@@ -37,6 +37,7 @@ class Lexicon:
 
     language: str
     western: dict[str, bool] = field(default_factory=dict)
+    priority: dict[str, int] = field(default_factory=dict)
     index: dict[str, list[tuple[tuple[str, ...], str, str]]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -87,6 +88,7 @@ def load_lexicon(path, lemmatizer: Lemmatizer) -> Lexicon:
         if not isinstance(spec, dict) or "terms" not in spec:
             raise LexiconError(f"{where}: expected {{western: bool, terms: [...]}}")
         lexicon.western[category] = bool(spec.get("western", False))
+        lexicon.priority[category] = int(spec.get("priority", 1))
         for entry in _entries(spec["terms"], where):
             lexicon.add(lemmatised(entry["term"], where), "actor", category)
     for part in ("covert", "aim"):
@@ -128,9 +130,16 @@ def code_sentence(lemmas: list[str], lexicon: Lexicon, negation_window: int = 3)
     for start, end, part, category in hits:
         by_part[part].append((start, end, category))
     actor_hits = sorted(by_part["actor"])
-    # The accused is the first Western actor named, else the first actor.
+    # The accused is the most specific Western actor named (highest lexicon
+    # priority: "фонды Сороса" is Soros, "западные спецслужбы" intelligence,
+    # not the generic West), the earliest among equals; else the first actor.
     western = [h for h in actor_hits if lexicon.western.get(h[2])]
-    accused = (western or actor_hits or [(0, 0, None)])[0][2]
+    candidates = western or actor_hits
+    accused = (
+        max(candidates, key=lambda h: (lexicon.priority.get(h[2], 1), -h[0]))[2]
+        if candidates
+        else None
+    )
 
     def negated_at(start: int) -> bool:
         return any(t in lexicon.negators for t in lemmas[max(0, start - negation_window) : start])
@@ -217,7 +226,7 @@ def detect_claims(
                 "sentence": text[:max_sentence_chars],
             }
         )
-    claims = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    claims = pd.DataFrame(rows, columns=CLAIM_COLUMNS).astype({"anti_western": bool})
     per_doc = documents[["doc_id", "date", "date_end", "date_precision", "source", "lang"]].copy()
     anti = claims[claims["anti_western"]].groupby("doc_id").size()
     per_doc["n_claims"] = per_doc["doc_id"].map(anti).fillna(0).astype(int)

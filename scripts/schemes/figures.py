@@ -50,9 +50,10 @@ def save(fig, paths: dict[str, str], dpi: int = 200) -> None:
         "svg": {"Date": None, "Creator": None},
         "png": {"Software": None},
     }
-    for fmt, path in paths.items():
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata[fmt], bbox_inches="tight")
+    with plt.rc_context(STYLE):  # svg.hashsalt must be in force while saving
+        for fmt, path in paths.items():
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            fig.savefig(path, format=fmt, dpi=dpi, metadata=metadata[fmt], bbox_inches="tight")
     plt.close(fig)
 
 

@@ -123,13 +123,14 @@ def _text_members(path: str, pattern: re.Pattern) -> Iterator[tuple[str, bytes]]
             if file.is_file() and pattern.search(rel):
                 yield rel, file.read_bytes()
     elif tarfile.is_tarfile(path):
-        with tarfile.open(path) as archive:
-            members = sorted(
-                (m for m in archive.getmembers() if m.isfile() and pattern.search(m.name)),
-                key=lambda m: m.name,
-            )
-            for member in members:
-                yield member.name, archive.extractfile(member).read()
+        # A compressed tar is read in one pass in stored order (seeking back
+        # would decompress from the start again for every member), then sorted.
+        found = []
+        with tarfile.open(path, mode="r:*") as archive:
+            for member in archive:
+                if member.isfile() and pattern.search(member.name):
+                    found.append((member.name, archive.extractfile(member).read()))
+        yield from sorted(found)
     elif zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             for name in sorted(archive.namelist()):
@@ -212,7 +213,7 @@ def ingest(records: Iterable[RawRecord], corpus: dict, language: str, min_chars:
     kept, quarantined, duplicates = [], [], []
     seen_text: dict[str, str] = {}
     seen_ids: set[str] = set()
-    n_read = 0
+    n_read = renamed = 0
     checked_columns = False
     for record in records:
         n_read += 1
@@ -257,13 +258,18 @@ def ingest(records: Iterable[RawRecord], corpus: dict, language: str, min_chars:
         if lang not in ("ru", "en"):
             quarantined.append({**where, "reason": f"unsupported language {lang!r}"})
             continue
-        if doc_id in seen_ids:
-            quarantined.append({**where, "reason": f"id {doc_id!r} already used by another row"})
-            continue
         key = dedup_key(body)
         if key in seen_text:
             duplicates.append({**where, "duplicate_of": seen_text[key]})
             continue
+        if doc_id in seen_ids:
+            # Same id, different text: a source error, not a duplicate. Keep
+            # the row under a unique id and count it in the summary.
+            original, suffix = doc_id, 2
+            while f"{original}~{suffix}" in seen_ids:
+                suffix += 1
+            doc_id = f"{original}~{suffix}"
+            renamed += 1
         seen_text[key] = doc_id
         seen_ids.add(doc_id)
         row = {
@@ -291,6 +297,7 @@ def ingest(records: Iterable[RawRecord], corpus: dict, language: str, min_chars:
         "kept": len(documents),
         "quarantined": len(quarantine),
         "duplicates": len(dups),
+        "ids_made_unique": renamed,
         "languages": {k: int(v) for k, v in documents["lang"].value_counts().sort_index().items()},
         "date_precision": {
             k: int(v) for k, v in documents["date_precision"].value_counts().sort_index().items()

@@ -1,0 +1,56 @@
+import jsonschema
+import pytest
+import yaml
+
+from conftest import ROOT, run_snakemake
+
+SCHEMA = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
+
+
+def merged(*files):
+    config = {}
+    for path in files:
+        for key, value in yaml.safe_load(path.read_text()).items():
+            if isinstance(value, dict) and isinstance(config.get(key), dict):
+                config[key] = {**config[key], **value}
+            else:
+                config[key] = value
+    return config
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in (ROOT / "config" / "corpora").glob("*.yaml"))
+)
+def test_shipped_configs_validate(name):
+    base = ROOT / "config" / "config.yaml"
+    jsonschema.validate(merged(base), SCHEMA)
+    jsonschema.validate(merged(base, ROOT / "config" / "corpora" / name), SCHEMA)
+
+
+def test_every_config_key_is_documented():
+    readme = (ROOT / "config" / "README.md").read_text()
+
+    def keys(schema, prefix=""):
+        for key, sub in schema.get("properties", {}).items():
+            yield prefix + key
+            yield from keys(sub, prefix + key + ".")
+
+    missing = [k for k in keys(SCHEMA) if f"`{k}`" not in readme]
+    assert not missing, f"config/README.md does not document {missing}"
+
+
+@pytest.mark.parametrize(
+    "override, words",
+    [
+        ("corpus={format: xml}", ["corpus", "format", "xml"]),
+        ("events={days_after: -3}", ["days_after", "minimum"]),
+        ("language=de", ["language", "de"]),
+    ],
+)
+def test_wrong_config_fails_before_any_job_naming_the_key(override, words):
+    proc = run_snakemake("-n", "--config", override, check=False, timeout=120)
+    assert proc.returncode != 0
+    message = proc.stdout + proc.stderr
+    assert "Error validating config" in message
+    for word in words:
+        assert word in message
