@@ -1,6 +1,5 @@
 import pandas as pd
 import pytest
-
 from schemes.claims import LexiconError, code_sentence, detect_claims, load_lexicon
 
 

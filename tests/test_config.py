@@ -1,7 +1,6 @@
 import jsonschema
 import pytest
 import yaml
-
 from conftest import ROOT, run_snakemake
 
 SCHEMA = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())

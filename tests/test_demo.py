@@ -3,7 +3,6 @@ import hashlib
 import json
 
 import pandas as pd
-
 from schemes.demo import write_demo
 from schemes.ingest import ingest, read_records
 

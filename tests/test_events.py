@@ -1,7 +1,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from schemes.events import (
     EventCatalogueError,
     bootstrap_sums,
@@ -129,7 +128,10 @@ def test_event_without_documents_gets_no_score_and_no_rank(tmp_path):
     events = load_events(
         catalogue(
             tmp_path,
-            [("a", "A", "x", "2004-02-15", "2004-02-15"), ("z", "Z", "x", "1990-01-01", "1990-01-02")],
+            [
+                ("a", "A", "x", "2004-02-15", "2004-02-15"),
+                ("z", "Z", "x", "1990-01-01", "1990-01-02"),
+            ],
         )
     )
     table = rank_events(doc_claims_for(rows), event_windows(events, 0, 0, 10), 200, 1, 5)

@@ -1,7 +1,6 @@
 import hashlib
 
 import pandas as pd
-
 from schemes.figures import run_figure
 
 

@@ -4,7 +4,6 @@ import tarfile
 
 import pandas as pd
 import pytest
-
 from schemes.ingest import CorpusError, ingest, read_records, run_ingest
 
 
@@ -109,7 +108,9 @@ def test_tsv_glob_and_parquet(tmp_path):
     result = ingest(read_records(config), config, language="en")
     assert list(result.documents["doc_id"]) == ["2001", "2002"]
     parquet = tmp_path / "c.parquet"
-    result.documents[["doc_id", "date", "text"]].rename(columns={"doc_id": "id"}).to_parquet(parquet)
+    result.documents[["doc_id", "date", "text"]].rename(columns={"doc_id": "id"}).to_parquet(
+        parquet
+    )
     config = corpus_config(parquet, "parquet")
     assert ingest(read_records(config), config, language="en").summary["kept"] == 2
 
@@ -146,7 +147,9 @@ def test_unreadable_path_is_a_clear_error(tmp_path):
 
 
 def test_run_ingest_writes_summary_and_quarantine(messy_jsonl, tmp_path):
-    outputs = {k: tmp_path / f"{k}.out" for k in ("documents", "quarantine", "duplicates", "summary")}
+    outputs = {
+        k: tmp_path / f"{k}.out" for k in ("documents", "quarantine", "duplicates", "summary")
+    }
     run_ingest(corpus_config(messy_jsonl), "auto", 10, outputs)
     summary = json.loads(outputs["summary"].read_text())
     assert {k: summary[k] for k in ("read", "kept", "quarantined", "duplicates")} == {

@@ -20,7 +20,13 @@ def test_latin_names_inside_russian_text_are_lemmatised_as_english(lemmatizer):
 
 
 def test_acronyms_and_contractions(lemmatizer):
-    assert lemmatizer.lemmatize_text("The U.S. and US officials") == ["the", "usa", "and", "usa", "official"]
+    assert lemmatizer.lemmatize_text("The U.S. and US officials") == [
+        "the",
+        "usa",
+        "and",
+        "usa",
+        "official",
+    ]
     assert lemmatizer.lemmatize_text("us") != ["usa"]
     assert "not" in lemmatizer.lemmatize_text("Washington didn't fund it")
 

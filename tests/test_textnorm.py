@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-
 from schemes.textnorm import clean_text, dedup_key, detect_language, encoding_problem, parse_date
 
 

@@ -1,7 +1,6 @@
 import hashlib
 
 import pandas as pd
-
 from schemes.topics import doc_tokens, run_topics, topic_prevalence
 
 
@@ -66,7 +65,11 @@ def test_lda_outputs_are_byte_identical_for_the_same_seed_and_find_the_topics(tm
     assert first == second
     topics = pd.read_csv(outputs["topics"])
     top3 = {frozenset(row.split()[:3]) for row in topics["top_words"]}
-    themes = [{"oil", "gas", "pipeline", "refinery", "tanker"}, {"football", "match", "goal", "stadium", "coach"}, {"school", "pupil", "teacher", "exam", "lesson"}]
+    themes = [
+        {"oil", "gas", "pipeline", "refinery", "tanker"},
+        {"football", "match", "goal", "stadium", "coach"},
+        {"school", "pupil", "teacher", "exam", "lesson"},
+    ]
     assert all(any(t <= theme for theme in themes) for t in top3)
     theta = pd.read_parquet(outputs["doc_topics"]).drop(columns="doc_id")
     assert theta.sum(axis=1).round(6).eq(1).all()

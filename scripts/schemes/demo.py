@@ -99,7 +99,10 @@ class Generator:
             )
         else:
             text = self.pick(frames_en).format(
-                actor=actor_en, covert=covert[2], object=self.pick(V.OBJECTS_EN), aim=self.pick(V.AIMS_EN)
+                actor=actor_en,
+                covert=covert[2],
+                object=self.pick(V.OBJECTS_EN),
+                aim=self.pick(V.AIMS_EN),
             )
         return text[:1].upper() + text[1:], category
 

@@ -77,7 +77,9 @@ def read_jsonl(path: str, encoding: str = "utf-8") -> Iterator[RawRecord]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as err:
-                yield RawRecord(path, number, error=f"invalid JSON: {err.msg} at column {err.colno}")
+                yield RawRecord(
+                    path, number, error=f"invalid JSON: {err.msg} at column {err.colno}"
+                )
                 continue
             if not isinstance(obj, dict):
                 yield RawRecord(path, number, error="JSON line is not an object")
@@ -309,7 +311,9 @@ def ingest(records: Iterable[RawRecord], corpus: dict, language: str, min_chars:
     return IngestResult(documents, quarantine, dups, summary)
 
 
-def write_ingest(result: IngestResult, documents_path, quarantine_path, duplicates_path, summary_path):
+def write_ingest(
+    result: IngestResult, documents_path, quarantine_path, duplicates_path, summary_path
+):
     result.documents.to_parquet(documents_path, index=False)
     result.quarantine.to_csv(quarantine_path, index=False)
     result.duplicates.to_csv(duplicates_path, index=False)

@@ -129,7 +129,9 @@ def parse_date(value: object) -> ParsedDate:
         year = int(match.group(1))
         _check_year(year, text)
         return ParsedDate(date(year, 1, 1), date(year, 12, 31), "year")
-    raise ValueError(f"unparseable date {text!r} (expected YYYY-MM-DD, DD.MM.YYYY, YYYY-MM or YYYY)")
+    raise ValueError(
+        f"unparseable date {text!r} (expected YYYY-MM-DD, DD.MM.YYYY, YYYY-MM or YYYY)"
+    )
 
 
 def _check_year(year: int, text: str) -> None:

@@ -6,7 +6,6 @@ import os as _os
 import pandas as pd
 from snakemake.utils import validate
 
-
 validate(config, schema="../schemas/config.schema.yaml")
 validate(
     pd.read_csv(config["events"]["catalogue"], sep="\t", dtype=str).fillna(""),
@@ -62,5 +61,7 @@ def get_final_outputs():
         "results/{corpus}/tables/framing_timeseries.csv",
     ]
     for name in ("event_ranking", "framing_timeseries", "topic_prevalence"):
-        outputs += [f"results/{{corpus}}/figures/{name}.png"] + get_figure_other_formats(name)
+        outputs += [
+            f"results/{{corpus}}/figures/{name}.png"
+        ] + get_figure_other_formats(name)
     return expand(outputs, corpus=CORPUS)

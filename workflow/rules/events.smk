@@ -9,6 +9,10 @@ rule event_ranking:
             category="Events",
         ),
         timeseries="results/{corpus}/tables/framing_timeseries.csv",
+    log:
+        "results/{corpus}/logs/event_ranking.log",
+    conda:
+        "../envs/schemes.yaml"
     params:
         days_before=config["events"]["days_before"],
         days_after=config["events"]["days_after"],
@@ -17,7 +21,5 @@ rule event_ranking:
         n_boot=config["events"]["bootstrap"],
         seed=config["events"]["seed"],
         time_bin=config["events"]["time_bin"],
-    log:
-        "results/{corpus}/logs/event_ranking.log",
     script:
         "../../scripts/rules/event_ranking.py"

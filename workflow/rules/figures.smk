@@ -8,11 +8,13 @@ rule figure_event_ranking:
             category="Events",
         ),
         other=get_figure_other_formats("event_ranking"),
+    log:
+        "results/{corpus}/logs/figure_event_ranking.log",
+    conda:
+        "../envs/schemes.yaml"
     params:
         figure="event_ranking",
         dpi=config["figures"]["dpi"],
-    log:
-        "results/{corpus}/logs/figure_event_ranking.log",
     script:
         "../../scripts/rules/figure.py"
 
@@ -28,11 +30,13 @@ rule figure_framing_timeseries:
             category="Framing",
         ),
         other=get_figure_other_formats("framing_timeseries"),
+    log:
+        "results/{corpus}/logs/figure_framing_timeseries.log",
+    conda:
+        "../envs/schemes.yaml"
     params:
         figure="framing_timeseries",
         dpi=config["figures"]["dpi"],
-    log:
-        "results/{corpus}/logs/figure_framing_timeseries.log",
     script:
         "../../scripts/rules/figure.py"
 
@@ -48,10 +52,12 @@ rule figure_topic_prevalence:
             category="Topics",
         ),
         other=get_figure_other_formats("topic_prevalence"),
+    log:
+        "results/{corpus}/logs/figure_topic_prevalence.log",
+    conda:
+        "../envs/schemes.yaml"
     params:
         figure="topic_prevalence",
         dpi=config["figures"]["dpi"],
-    log:
-        "results/{corpus}/logs/figure_topic_prevalence.log",
     script:
         "../../scripts/rules/figure.py"

@@ -10,12 +10,14 @@ rule claims:
             category="Framing",
         ),
         doc_claims="results/{corpus}/framing/doc_claims.parquet",
-    params:
-        lexicons=config["framing"]["lexicons"],
-        negation_window=config["framing"]["negation_window"],
     log:
         "results/{corpus}/logs/claims.log",
     benchmark:
         "results/{corpus}/benchmarks/claims.tsv"
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        lexicons=config["framing"]["lexicons"],
+        negation_window=config["framing"]["negation_window"],
     script:
         "../../scripts/rules/claims.py"

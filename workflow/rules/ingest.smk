@@ -6,13 +6,15 @@ rule ingest:
         quarantine="results/{corpus}/ingest/quarantine.csv",
         duplicates="results/{corpus}/ingest/duplicates.csv",
         summary="results/{corpus}/ingest/summary.json",
-    params:
-        corpus=config["corpus"],
-        language=config["language"],
-        min_chars=config["ingest"]["min_chars"],
     log:
         "results/{corpus}/logs/ingest.log",
     benchmark:
         "results/{corpus}/benchmarks/ingest.tsv"
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        corpus=config["corpus"],
+        language=config["language"],
+        min_chars=config["ingest"]["min_chars"],
     script:
         "../../scripts/rules/ingest.py"

@@ -7,6 +7,8 @@ rule sentences:
         "results/{corpus}/logs/sentences.log",
     benchmark:
         "results/{corpus}/benchmarks/sentences.tsv"
+    conda:
+        "../envs/schemes.yaml"
     script:
         "../../scripts/rules/sentences.py"
 
@@ -19,12 +21,14 @@ rule topic_tokens:
     output:
         tokens="results/{corpus}/preprocess/doc_tokens.parquet",
         vocabulary="results/{corpus}/preprocess/vocabulary.csv",
+    log:
+        "results/{corpus}/logs/topic_tokens.log",
+    conda:
+        "../envs/schemes.yaml"
     params:
         stopwords=config["preprocess"]["stopwords"],
         min_df=config["preprocess"]["min_df"],
         max_df=config["preprocess"]["max_df"],
         min_token_length=config["preprocess"]["min_token_length"],
-    log:
-        "results/{corpus}/logs/topic_tokens.log",
     script:
         "../../scripts/rules/topic_tokens.py"

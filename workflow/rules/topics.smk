@@ -10,6 +10,12 @@ rule topics:
             category="Topics",
         ),
         prevalence="results/{corpus}/topics/topic_prevalence.csv",
+    log:
+        "results/{corpus}/logs/topics.log",
+    benchmark:
+        "results/{corpus}/benchmarks/topics.tsv"
+    conda:
+        "../envs/schemes.yaml"
     params:
         k=config["topics"]["k"],
         seed=config["topics"]["seed"],
@@ -17,9 +23,5 @@ rule topics:
         iterations=config["topics"]["iterations"],
         top_n=config["topics"]["top_n"],
         time_bin=config["topics"]["time_bin"],
-    log:
-        "results/{corpus}/logs/topics.log",
-    benchmark:
-        "results/{corpus}/benchmarks/topics.tsv"
     script:
         "../../scripts/rules/topics.py"
