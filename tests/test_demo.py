@@ -3,6 +3,7 @@ import hashlib
 import json
 
 import pandas as pd
+import pytest
 from schemes.demo import write_demo
 from schemes.ingest import ingest, read_records
 
@@ -17,6 +18,8 @@ def make(tmp_path, root, tag, seed=5):
         seed=seed,
         docs_per_day=0.08,
         burst_docs=40,
+        days_before=7,
+        days_after=30,
     )
     return paths
 
@@ -54,7 +57,11 @@ def test_demo_has_languages_outlets_bad_rows_and_truth(tmp_path, root):
     truth = pd.read_csv(paths["truth.csv"])
     events = pd.read_csv(root / "config" / "events.tsv", sep="\t")
     assert list(truth["event_id"]) == list(events["event_id"])
-    assert truth["planted_intensity"].nunique() == len(truth)
+    assert truth["intensity_parameter"].nunique() == len(truth)
+    # with no overlapping window the expected rate equals the drawn parameter
+    alone = truth.set_index("event_id").loc["nato_madrid_1997"]
+    assert alone["planted_intensity"] == pytest.approx(alone["intensity_parameter"], abs=0.01)
+    assert (truth["docs_in_window"] > 0).all()
     claims = pd.read_csv(paths["claims.csv"])
     assert {"planted", "negated", "neutral_west", "non_western", "near_miss"} <= set(claims["kind"])
     # planted sentences are worded in many ways, not one template

@@ -2,11 +2,15 @@ import numpy as np
 import pandas as pd
 import pytest
 from schemes.events import (
+    CountModel,
     EventCatalogueError,
-    bootstrap_sums,
+    EventStudy,
+    booktabs,
     event_windows,
     load_events,
     rank_events,
+    sensitivity,
+    type_contrast,
 )
 
 
@@ -47,14 +51,6 @@ def test_catalogue_errors_name_the_line(tmp_path, rows, message):
         load_events(catalogue(tmp_path, rows))
 
 
-def test_bootstrap_sums_match_direct_resampling_in_distribution():
-    counts = np.array([0] * 90 + [1] * 8 + [2] * 2)
-    sums = bootstrap_sums(counts, 20000, np.random.default_rng(1))
-    assert sums.mean() == pytest.approx(counts.sum(), rel=0.02)
-    direct = np.random.default_rng(2).choice(counts, size=(20000, counts.size)).sum(axis=1)
-    assert sums.std() == pytest.approx(direct.std(), rel=0.05)
-
-
 def doc_claims_for(days_and_counts):
     dates = pd.to_datetime([d for d, _ in days_and_counts])
     return pd.DataFrame(
@@ -62,12 +58,20 @@ def doc_claims_for(days_and_counts):
             "doc_id": [f"d{i}" for i in range(len(dates))],
             "date": dates,
             "date_end": dates,
+            "date_precision": "day",
             "n_claims": [c for _, c in days_and_counts],
         }
     )
 
 
-def test_rates_baseline_score_and_rank_on_a_constructed_corpus(tmp_path):
+def study_for(doc_claims, events, before=0, after=0, baseline=60, min_base=50, unit="document"):
+    return EventStudy(
+        doc_claims, event_windows(events, before, after, baseline), min_base, unit, "month", 1
+    )
+
+
+@pytest.fixture
+def two_events(tmp_path):
     days = pd.date_range("2004-01-01", "2004-12-31")
     rows = []
     for day in days:
@@ -77,7 +81,6 @@ def test_rates_baseline_score_and_rank_on_a_constructed_corpus(tmp_path):
         for k in range(10):
             claim = (k < 3) if in_a else (k < 1) if in_b else (k == 0 and day.day % 10 == 0)
             rows.append((day, int(claim)))
-    doc_claims = doc_claims_for(rows)
     events = load_events(
         catalogue(
             tmp_path,
@@ -87,25 +90,74 @@ def test_rates_baseline_score_and_rank_on_a_constructed_corpus(tmp_path):
             ],
         )
     )
-    table = rank_events(doc_claims, event_windows(events, 0, 0, 60), 500, 1, 50).set_index(
-        "event_id"
-    )
+    return doc_claims_for(rows), events
+
+
+def test_rates_baselines_score_and_rank_on_a_constructed_corpus(two_events):
+    doc_claims, events = two_events
+    table, replicates = rank_events(study_for(doc_claims, events), "excess_pre", 500, 1)
+    table = table.set_index("event_id")
     assert table.loc["a", "n_docs"] == 100 and table.loc["a", "n_claims"] == 30
     assert table.loc["a", "rate_per_1000"] == pytest.approx(300)
     baseline = table.loc["a", "baseline_rate"]
     assert 5 < baseline < 15 and table.loc["a", "baseline_kind"] == "pre-event"
     assert table.loc["a", "score"] == pytest.approx(300 - baseline)
+    # the count model (outside windows: 1 claim per 100 documents) expects ~10 per 1,000
+    assert table.loc["a", "expected_rate"] == pytest.approx(10, abs=3)
     assert table.loc["a", "ci_low"] < table.loc["a", "score"] < table.loc["a", "ci_high"]
     assert (table.loc["a", "rank"], table.loc["b", "rank"]) == (1, 2)
+    assert (table.loc["a", "rank_ci_low"], table.loc["a", "rank_ci_high"]) == (1, 1)
+    assert replicates.shape == (500, 2)
+
+
+@pytest.mark.parametrize("unit", ["document", "day"])
+def test_bootstrap_is_seeded_and_unit_configurable(two_events, unit):
+    doc_claims, events = two_events
+    first = study_for(doc_claims, events, unit=unit).bootstrap(300, 3)["excess_pre"]
+    second = study_for(doc_claims, events, unit=unit).bootstrap(300, 3)["excess_pre"]
+    assert np.array_equal(first, second)
+    assert first.std(axis=0).min() > 0
+
+
+def test_day_resampling_widens_intervals_when_claims_cluster_by_day(tmp_path):
+    # claims come in whole days (all 10 documents of a day or none): day-level
+    # resampling must see more variance than document-level resampling
+    rows = []
+    for i, day in enumerate(pd.date_range("2004-03-01", "2004-05-31")):
+        rows += [(day, int(i % 5 == 0))] * 10
+    events = load_events(catalogue(tmp_path, [("a", "A", "x", "2004-05-01", "2004-05-31")]))
+    sd = {
+        unit: study_for(doc_claims_for(rows), events, unit=unit)
+        .bootstrap(2000, 1)["rate_per_1000"]
+        .std()
+        for unit in ("document", "day")
+    }
+    assert sd["day"] > 2 * sd["document"]
 
 
 def test_thin_baseline_falls_back_to_all_non_event_documents(tmp_path):
     rows = [(d, 0) for d in pd.date_range("2004-01-01", "2004-03-31")]
     rows += [(pd.Timestamp("2004-02-15"), 1)] * 5
     events = load_events(catalogue(tmp_path, [("a", "A", "x", "2004-02-15", "2004-02-15")]))
-    table = rank_events(doc_claims_for(rows), event_windows(events, 0, 0, 10), 200, 1, 50)
+    table = study_for(doc_claims_for(rows), events, baseline=10).summary()
     assert table.loc[0, "baseline_kind"] == "all non-event"
     assert table.loc[0, "baseline_docs"] == len(rows) - 6
+
+
+def test_overlapping_windows_are_listed_and_share_documents(tmp_path):
+    rows = [(d, 1) for d in pd.date_range("2004-01-01", "2004-03-31")]
+    events = load_events(
+        catalogue(
+            tmp_path,
+            [
+                ("a", "A", "x", "2004-02-01", "2004-02-20"),
+                ("b", "B", "x", "2004-02-10", "2004-02-28"),
+            ],
+        )
+    )
+    table = study_for(doc_claims_for(rows), events, min_base=1).summary().set_index("event_id")
+    assert table.loc["a", "overlaps"] == "b" and table.loc["b", "overlaps"] == "a"
+    assert table.loc["a", "n_docs"] == 20 and table.loc["b", "n_docs"] == 19
 
 
 def test_year_dated_documents_count_in_every_window_of_their_year(tmp_path):
@@ -114,11 +166,12 @@ def test_year_dated_documents_count_in_every_window_of_their_year(tmp_path):
             "doc_id": ["y2003", "y2004"],
             "date": pd.to_datetime(["2003-01-01", "2004-01-01"]),
             "date_end": pd.to_datetime(["2003-12-31", "2004-12-31"]),
+            "date_precision": "year",
             "n_claims": [1, 0],
         }
     )
     events = load_events(catalogue(tmp_path, [("rose", "R", "x", "2003-11-02", "2003-11-23")]))
-    table = rank_events(doc_claims, event_windows(events, 7, 30, 90), 200, 1, 1)
+    table = study_for(doc_claims, events, 7, 30, 90, 1).summary()
     assert table.loc[0, "n_docs"] == 1 and table.loc[0, "n_claims"] == 1
     assert table.loc[0, "baseline_kind"] == "all non-event"
 
@@ -134,6 +187,65 @@ def test_event_without_documents_gets_no_score_and_no_rank(tmp_path):
             ],
         )
     )
-    table = rank_events(doc_claims_for(rows), event_windows(events, 0, 0, 10), 200, 1, 5)
+    table, _ = rank_events(
+        study_for(doc_claims_for(rows), events, min_base=5), "excess_pre", 200, 1
+    )
     late = table.set_index("event_id").loc["z"]
     assert late["n_docs"] == 0 and np.isnan(late["score"]) and pd.isna(late["rank"])
+
+
+def test_count_model_recovers_a_trend_with_offset():
+    years = np.arange(1995, 2015) + 0.5
+    docs = np.full(len(years), 1000.0)
+    true_rate = 0.002 * np.exp(0.1 * (years - years[0]))
+    claims = np.round(docs * true_rate)
+    model = CountModel(degree=1).fit(years, docs, claims)
+    expected, se = model.expected_rate(np.array([2000.5, 2010.5]))
+    assert expected == pytest.approx(0.002 * np.exp(0.1 * np.array([5, 15])), rel=0.15)
+    assert (se > 0).all()
+    flat = CountModel(degree=2).fit(years, docs, np.zeros(len(years)))
+    assert flat.expected_rate(np.array([2000.0]))[0][0] == 0
+
+
+def contrast_table(scores, types):
+    return pd.DataFrame({"score": scores, "type": types})
+
+
+def test_type_contrast_exact_permutation_p_value():
+    # A = {10, 11, 12} vs B = {1, 2, 3}: the observed split is the most extreme
+    # of C(6, 3) = 20 relabellings, and so is its mirror: p = 2/20.
+    table = contrast_table([10, 11, 12, 1, 2, 3], ["a"] * 3 + ["b"] * 3)
+    reps = np.tile(table["score"].to_numpy(), (200, 1)) + np.random.default_rng(0).normal(
+        0, 0.5, (200, 6)
+    )
+    result = type_contrast(table, reps, "a", "b", 1000, 1)
+    assert result["difference"] == pytest.approx(9) and result["exact"]
+    assert result["permutations"] == 20 and result["p_permutation"] == pytest.approx(0.1)
+    assert result["ci_low"] < 9 < result["ci_high"]
+
+
+def test_type_contrast_monte_carlo_and_missing_type():
+    rng = np.random.default_rng(1)
+    scores = np.concatenate([rng.normal(0, 1, 15), rng.normal(0, 1, 15)])
+    table = contrast_table(scores, ["a"] * 15 + ["b"] * 15)
+    result = type_contrast(table, np.tile(scores, (50, 1)), "a", "b", 2000, 1)
+    assert not result["exact"] and result["permutations"] == 2000
+    assert result["p_permutation"] > 0.05
+    assert np.isnan(type_contrast(table, np.tile(scores, (5, 1)), "a", "zzz", 100, 1)["difference"])
+
+
+def test_sensitivity_grid_gives_tau_and_flags_movers(two_events):
+    doc_claims, events = two_events
+    long, tau, spread = sensitivity(
+        doc_claims, events, [(0, 0), (5, 5)], ["n_claims", "excess_pre"], 60, 50, "month", 1
+    )
+    assert long["setting"].nunique() == 4
+    assert tau.shape == (4, 5)
+    assert set(spread.columns) >= {"event_id", "rank_min", "rank_max", "rank_range", "moves_most"}
+
+
+def test_booktabs_escapes_and_marks_missing():
+    tex = booktabs(
+        pd.DataFrame({"event_id": ["rose_2003"], "score": [float("nan")]}), "Cap 5%", "tab:x"
+    )
+    assert r"rose\_2003" in tex and "--" in tex and r"\toprule" in tex

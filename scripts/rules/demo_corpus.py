@@ -11,4 +11,6 @@ run(
     seed=snakemake.params.seed,
     docs_per_day=snakemake.params.docs_per_day,
     burst_docs=snakemake.params.burst_docs,
+    days_before=snakemake.params.days_before,
+    days_after=snakemake.params.days_after,
 )

@@ -11,7 +11,12 @@ run(
     days_after=snakemake.params.days_after,
     baseline_days=snakemake.params.baseline_days,
     min_baseline_docs=snakemake.params.min_baseline_docs,
+    measure=snakemake.params.measure,
+    resample=snakemake.params.resample,
     n_boot=snakemake.params.n_boot,
     seed=snakemake.params.seed,
+    model_degree=snakemake.params.model_degree,
+    contrasts=snakemake.params.contrasts,
+    n_permutations=snakemake.params.n_permutations,
     time_bin=snakemake.params.time_bin,
 )

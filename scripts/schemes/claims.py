@@ -47,15 +47,33 @@ class Lexicon:
     def add(self, lemmas: tuple[str, ...], part: str, category: str) -> None:
         self.index[lemmas[0]].append((lemmas, part, category))
 
-    def matches(self, lemmas: list[str]) -> list[tuple[int, int, str, str]]:
-        """All (start, end, part, category) term occurrences, longest first per start."""
+    def matches(self, lemmas: list[str], gap: int = 0) -> list[tuple[int, int, str, str]]:
+        """All (start, end, part, category) term occurrences.
+
+        A multi-word term may have up to ``gap`` other tokens between
+        consecutive words ("смены *неугодного* режима", "break *the country*
+        apart" with gap 2).
+        """
         found = []
         for start, lemma in enumerate(lemmas):
             for term, part, category in self.index.get(lemma, ()):
-                end = start + len(term)
-                if tuple(lemmas[start:end]) == term:
+                end = match_from(lemmas, start, term, gap)
+                if end:
                     found.append((start, end, part, category))
         return found
+
+
+def match_from(lemmas: list[str], start: int, term: tuple[str, ...], gap: int) -> int:
+    """End position of ``term`` starting at ``start`` (0 if it does not match there)."""
+    if lemmas[start] != term[0]:
+        return 0
+    position = start
+    for word in term[1:]:
+        window = lemmas[position + 1 : position + 2 + gap]
+        if word not in window:
+            return 0
+        position += 1 + window.index(word)
+    return position + 1
 
 
 def _entries(section, where: str) -> list[dict]:
@@ -118,14 +136,15 @@ class SentenceCoding:
         return sum(bool(x) for x in (self.actor_terms, self.covert_terms, self.aim_terms))
 
 
-def _contains(lemmas: list[str], term: tuple[str, ...]) -> bool:
-    n = len(term)
-    return any(tuple(lemmas[i : i + n]) == term for i in range(len(lemmas) - n + 1))
+def _contains(lemmas: list[str], term: tuple[str, ...], gap: int) -> bool:
+    return any(match_from(lemmas, i, term, gap) for i in range(len(lemmas)))
 
 
-def code_sentence(lemmas: list[str], lexicon: Lexicon, negation_window: int = 3) -> SentenceCoding:
+def code_sentence(
+    lemmas: list[str], lexicon: Lexicon, negation_window: int = 3, term_gap: int = 2
+) -> SentenceCoding:
     """Apply the three-part claim definition with negation handling to one sentence."""
-    hits = lexicon.matches(lemmas)
+    hits = lexicon.matches(lemmas, term_gap)
     by_part: dict[str, list[tuple[int, int, str]]] = {p: [] for p in PARTS}
     for start, end, part, category in hits:
         by_part[part].append((start, end, category))
@@ -146,7 +165,7 @@ def code_sentence(lemmas: list[str], lexicon: Lexicon, negation_window: int = 3)
 
     marker_hits = by_part["covert"] + by_part["aim"]
     negated = any(negated_at(s) for s, _, _ in marker_hits) or any(
-        _contains(lemmas, term) for term in lexicon.denials
+        _contains(lemmas, term, term_gap) for term in lexicon.denials
     )
     complete = all(by_part[p] for p in PARTS)
 
@@ -184,6 +203,7 @@ def detect_claims(
     documents: pd.DataFrame,
     lexicons: dict[str, Lexicon],
     negation_window: int = 3,
+    term_gap: int = 2,
     max_sentence_chars: int = 500,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Code every sentence; return (claims, doc_claims).
@@ -205,7 +225,7 @@ def detect_claims(
         lemmas = lemma_text.split()
         if not any(lemma in lexicon.index for lemma in lemmas):
             continue
-        coding = code_sentence(lemmas, lexicon, negation_window)
+        coding = code_sentence(lemmas, lexicon, negation_window, term_gap)
         if coding.negated:
             negated[doc_id] += 1
         if not coding.is_claim:
@@ -242,6 +262,7 @@ def run_framing(
     documents_path: str,
     lexicon_paths: dict[str, str],
     negation_window: int,
+    term_gap: int,
     claims_path: str,
     doc_claims_path: str,
 ) -> dict:
@@ -249,7 +270,7 @@ def run_framing(
     lexicons = {lang: load_lexicon(path, lemmatizer) for lang, path in lexicon_paths.items()}
     sentences = pd.read_parquet(sentences_path)
     documents = pd.read_parquet(documents_path)
-    claims, per_doc = detect_claims(sentences, documents, lexicons, negation_window)
+    claims, per_doc = detect_claims(sentences, documents, lexicons, negation_window, term_gap)
     claims.to_csv(claims_path, index=False)
     per_doc.to_parquet(doc_claims_path, index=False)
     return {

@@ -6,14 +6,19 @@ From one seed and the event catalogue the generator writes:
   outlets, daily 1995-2014, 50-600 words, twelve ordinary topics, coverage
   bursts around every catalogue event, and ~1% bad rows (bad dates, empty
   text, exact duplicates, broken encoding, invalid JSON);
-* ``ground_truth.csv``: per event the planted intensity (expected planted
-  anti-Western claims per 1,000 documents in the planting window, drawn at
-  random from the seed — independent of event type) and what was realised;
+* ``ground_truth.csv``: per event the drawn intensity parameter (a seeded
+  shuffle of an even spread, independent of event type) and the
+  ``planted_intensity``: the expected number of planted anti-Western claims
+  per 1,000 documents in the event's analysis window, computed from the
+  planting probability of every generated document in that window — the
+  value a perfect detector's ``excess`` measure estimates (overlapping
+  windows share documents, so their planted intensities mix);
 * ``claims_truth.csv``: every planted claim and every decoy sentence (neutral
   Western mentions, non-Western plots, negated claims, near misses).
 
-Planted claims appear in documents dated from an event's start to 21 days
-after its end. Claim wording comes from ``schemes.demo_vocab``, written
+A document dated inside the analysis windows of one or more events (the
+configured ``days_before``/``days_after``) gets a planted claim with the
+largest of those events' probabilities. Claim wording comes from ``schemes.demo_vocab``, written
 independently of the detector lexicons. Output is byte-identical for a seed.
 """
 
@@ -32,14 +37,24 @@ import pandas as pd
 from schemes import demo_vocab as V
 
 FIRST_DAY, LAST_DAY = date(1995, 1, 1), date(2014, 12, 31)
-PLANT_DAYS_AFTER = 21
 BACKGROUND_RATE = 0.003  # background anti-Western claims per document, everywhere
 
 
 class Generator:
-    def __init__(self, seed: int, events: pd.DataFrame, docs_per_day: float, burst_docs: int):
+    def __init__(
+        self,
+        seed: int,
+        events: pd.DataFrame,
+        docs_per_day: float,
+        burst_docs: int,
+        days_before: int,
+        days_after: int,
+    ):
         self.rng = np.random.default_rng(seed)
         self.events = events.reset_index(drop=True)
+        self.first = [e - timedelta(days=days_before) for e in self.events["start"]]
+        self.last = [e + timedelta(days=days_after) for e in self.events["end"]]
+        self.days_after = days_after
         self.docs_per_day = docs_per_day
         self.burst_docs = burst_docs
         n = len(self.events)
@@ -174,11 +189,11 @@ class Generator:
     def plant_for(self, day: date) -> tuple[float, str]:
         """Planting probability on a day: the largest of the events whose window covers it."""
         best, best_id = 0.0, ""
-        for i, e in enumerate(self.events.itertuples(index=False)):
-            if e.start <= day <= e.end + timedelta(days=PLANT_DAYS_AFTER):
+        for i, event_id in enumerate(self.events["event_id"]):
+            if self.first[i] <= day <= self.last[i]:
                 p = min(self.intensity[i] / 1000.0, 0.9)
                 if p > best or not best_id:
-                    best, best_id = p, e.event_id
+                    best, best_id = p, event_id
         return best, best_id
 
     def days(self) -> list[tuple[date, int | None]]:
@@ -189,7 +204,7 @@ class Generator:
         for offset, count in enumerate(counts):
             plan += [(FIRST_DAY + timedelta(days=offset), None)] * int(count)
         for i, e in enumerate(self.events.itertuples(index=False)):
-            span = (e.end - e.start).days + PLANT_DAYS_AFTER + 1
+            span = (e.end - e.start).days + self.days_after + 1
             # Coverage decays after the start but covers the whole event.
             offsets = np.minimum(self.rng.exponential(span / 2.5, self.burst_docs), span - 1)
             plan += [(e.start + timedelta(days=int(o)), i) for o in offsets]
@@ -197,11 +212,34 @@ class Generator:
         return plan
 
     def generate(self):
-        documents = []
+        documents, self.p_plant = [], []
         for number, (day, event_index) in enumerate(self.days()):
             doc_id = f"demo-{number:06d}"
-            documents.append(self.document(day, doc_id, event_index, self.plant_for(day)))
+            plant = self.plant_for(day)
+            self.p_plant.append(plant[0])
+            documents.append(self.document(day, doc_id, event_index, plant))
         return documents
+
+    def ground_truth(self, documents: list[dict], truth: pd.DataFrame) -> pd.DataFrame:
+        """Per event: expected planted claims per 1,000 documents in its analysis window."""
+        days = np.array([d["date"] for d in documents], dtype="datetime64[D]")
+        p = np.asarray(self.p_plant)
+        planted_docs = set(truth.loc[truth["kind"] == "planted", "doc_id"])
+        is_planted = np.array([d["id"] in planted_docs for d in documents])
+        rows = []
+        for i, e in enumerate(self.events.itertuples(index=False)):
+            inside = (days >= np.datetime64(self.first[i])) & (days <= np.datetime64(self.last[i]))
+            rows.append(
+                {
+                    "event_id": e.event_id,
+                    "type": e.type,
+                    "intensity_parameter": self.intensity[i],
+                    "planted_intensity": round(1000 * float(p[inside].mean()), 3),
+                    "docs_in_window": int(inside.sum()),
+                    "planted_claims": int(is_planted[inside].sum()),
+                }
+            )
+        return pd.DataFrame(rows)
 
 
 def _dumps(doc: dict) -> str:
@@ -253,13 +291,15 @@ def write_demo(
     seed: int,
     docs_per_day: float,
     burst_docs: int,
+    days_before: int,
+    days_after: int,
 ) -> dict:
     from schemes.events import load_events
 
     events = load_events(events_path)
     events["start"] = events["start"].dt.date
     events["end"] = events["end"].dt.date
-    gen = Generator(seed, events, docs_per_day, burst_docs)
+    gen = Generator(seed, events, docs_per_day, burst_docs, days_before, days_after)
     documents = gen.generate()
     claim_docs = {row["doc_id"] for row in gen.truth_rows}
     eligible = [i for i, d in enumerate(documents) if d["id"] not in claim_docs]
@@ -271,10 +311,6 @@ def write_demo(
     Path(corpus_path).write_bytes(buffer.getvalue())
 
     truth = pd.DataFrame(gen.truth_rows)
-    planted = truth[truth["kind"] == "planted"].groupby("event_id").size()
-    ground = events[["event_id", "type"]].copy()
-    ground["planted_intensity"] = gen.intensity
-    ground["planted_claims"] = ground["event_id"].map(planted).fillna(0).astype(int)
-    ground.to_csv(truth_path, index=False, lineterminator="\n")
+    gen.ground_truth(documents, truth).to_csv(truth_path, index=False, lineterminator="\n")
     truth.to_csv(claims_truth_path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     return {"rows": len(lines), "documents": len(documents), "claims_truth": len(truth)}

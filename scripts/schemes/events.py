@@ -1,32 +1,51 @@
-"""Event stage: claims around political events, normalised, baselined, with CIs and ranks.
+"""Event study: claims around political events, normalised, baselined, with
+confidence intervals on scores and on ranks.
 
 For each event of the catalogue:
 
 * the *window* runs from ``start - days_before`` to ``end + days_after``; a
   document belongs to it when the period its date stands for overlaps the
-  window (a year-only date covers its year, so coarse corpora are handled
-  honestly at their own resolution);
-* ``rate_per_1000`` = anti-Western claims per 1,000 documents in the window
-  (coverage-normalised; ``n_claims`` is the book's raw count);
-* the *baseline* is the pre-event period of ``baseline_days`` before the
-  window, minus every document that lies in any event window; when it holds
-  fewer than ``min_baseline_docs`` documents the baseline falls back to all
-  documents outside every event window (``baseline_kind`` says which);
-* ``score`` = ``rate_per_1000 - baseline_rate``: abnormal framing in the
-  sense of an event study (MacKinlay 1997), the measure events are ranked on;
-* the 95% CI resamples documents with replacement, separately in the window
-  and in the baseline (percentile bootstrap, seeded per event).
+  window (a year-only date covers its year, so coarse corpora are handled at
+  their own resolution). Windows may overlap; a document in two windows
+  counts for both, and ``overlaps`` lists the events sharing a window;
+* ``n_claims``: anti-Western claims in the window (the book's raw count);
+  ``rate_per_1000``: per 1,000 documents in the window (coverage-normalised);
+* ``excess_pre``: the rate minus the rate in the ``baseline_days`` before the
+  window, excluding documents of any event window; a baseline with fewer
+  than ``min_baseline_docs`` documents falls back to all documents outside
+  every window (``baseline_kind``). Abnormal framing in the sense of an event
+  study (MacKinlay 1997);
+* ``excess_model``: the rate minus the rate a count model expects for the
+  window: a Poisson GLM of claims per period outside all windows with
+  log(documents) as offset and a polynomial time trend (``expected_rate``);
+* ``score``: the measure named by ``measure`` (default ``excess_pre``), the
+  one events are ranked on (rank 1 = most).
+
+Uncertainty comes from one *joint* bootstrap: every replicate reweights all
+resampling units (documents, or days) with Poisson(1) weights (the Poisson
+bootstrap, a close approximation of the multinomial one that keeps the
+covariance between overlapping events), recomputes every measure, and gives
+percentile 95% CIs, rank confidence sets (``schemes.ranks``) and the CI of
+type contrasts. Seeded: same config, same numbers.
 """
 
 from __future__ import annotations
 
+import itertools
+import logging
+import math
+import warnings
+
 import numpy as np
 import pandas as pd
 
+from schemes.ranks import rank_confidence_sets
 from schemes.topics import time_bins
 
 EVENT_COLUMNS = ["event_id", "label", "type", "start", "end"]
+MEASURES = ("n_claims", "rate_per_1000", "excess_pre", "excess_model")
 TABLE_FLOAT = "%.4f"
+log = logging.getLogger(__name__)
 
 
 class EventCatalogueError(ValueError):
@@ -35,7 +54,7 @@ class EventCatalogueError(ValueError):
 
 def load_events(path) -> pd.DataFrame:
     """Read the event catalogue (TSV); errors name the file, line and problem."""
-    events = pd.read_csv(path, sep="\t", dtype=str, comment=None).fillna("")
+    events = pd.read_csv(path, sep="\t", dtype=str).fillna("")
     missing = [c for c in EVENT_COLUMNS if c not in events.columns]
     if missing:
         raise EventCatalogueError(f"{path}: missing column(s) {', '.join(missing)}")
@@ -57,6 +76,9 @@ def load_events(path) -> pd.DataFrame:
     if duplicated.any():
         line = int(np.flatnonzero(duplicated)[0]) + 2
         raise EventCatalogueError(f"{path}, line {line}: event_id repeated")
+    for column in ("country", "note"):
+        if column not in events.columns:
+            events[column] = ""
     return events
 
 
@@ -71,85 +93,432 @@ def event_windows(
     return windows
 
 
-def _overlaps(doc_start, doc_end, start, end) -> np.ndarray:
-    return (doc_start <= end) & (doc_end >= start)
+def _overlap_matrix(doc_start, doc_end, starts, ends) -> np.ndarray:
+    """(documents x events) membership: the document's period overlaps the interval."""
+    return (doc_start[:, None] <= ends[None, :]) & (doc_end[:, None] >= starts[None, :])
 
 
-def bootstrap_sums(counts: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """Sums of ``n_boot`` with-replacement resamples of ``counts``.
+def memberships(doc_claims: pd.DataFrame, windows: pd.DataFrame, min_baseline_docs: int):
+    """Window and baseline membership matrices and the baseline kind per event."""
+    doc_start = doc_claims["date"].to_numpy("datetime64[D]")
+    doc_end = doc_claims["date_end"].to_numpy("datetime64[D]")
+    in_window = _overlap_matrix(
+        doc_start,
+        doc_end,
+        windows["window_start"].to_numpy("datetime64[D]"),
+        windows["window_end"].to_numpy("datetime64[D]"),
+    )
+    outside = ~in_window.any(axis=1)
+    in_base = (
+        (doc_start[:, None] >= windows["baseline_start"].to_numpy("datetime64[D]")[None, :])
+        & (doc_end[:, None] <= windows["baseline_end"].to_numpy("datetime64[D]")[None, :])
+        & outside[:, None]
+    )
+    thin = in_base.sum(axis=0) < min_baseline_docs
+    in_base[:, thin] = outside[:, None]
+    kinds = np.where(thin, "all non-event", "pre-event")
+    return in_window, in_base, kinds
 
-    Resampling n documents is a multinomial draw over the distinct count
-    values, which is exact and needs no (n_boot x n) index matrix.
+
+def overlapping_events(windows: pd.DataFrame) -> list[str]:
+    """For each event, the ids of other events whose windows overlap its own."""
+    starts = windows["window_start"].to_numpy()
+    ends = windows["window_end"].to_numpy()
+    ids = windows["event_id"].to_numpy()
+    hits = (starts[:, None] <= ends[None, :]) & (ends[:, None] >= starts[None, :])
+    np.fill_diagonal(hits, False)
+    return [";".join(ids[row]) for row in hits]
+
+
+def resampling_units(doc_claims: pd.DataFrame, unit: str) -> np.ndarray:
+    """Index of the resampling unit of each document: itself, or its day."""
+    if unit == "document":
+        return np.arange(len(doc_claims))
+    if unit == "day":
+        return pd.factorize(doc_claims["date"].dt.normalize(), sort=True)[0]
+    raise ValueError(f"events.resample must be 'document' or 'day', not {unit!r}")
+
+
+def _aggregate(units: np.ndarray, n_units: int, matrix: np.ndarray, values=None) -> np.ndarray:
+    """Sum rows of ``matrix`` (optionally times ``values``) by unit: (units x events)."""
+    weights = matrix.astype(float) if values is None else matrix * values[:, None]
+    out = np.zeros((n_units, matrix.shape[1]))
+    np.add.at(out, units, weights)
+    return out
+
+
+class CountModel:
+    """Poisson GLM of claims per period outside all event windows.
+
+    ``log E[claims] = log(documents) + polynomial(time)``; the dispersion is
+    estimated from the Pearson chi-square (quasi-Poisson), so overdispersed
+    counts widen the prediction intervals instead of biasing the fit.
     """
-    if len(counts) == 0:
-        return np.zeros(n_boot)
-    values, freq = np.unique(counts, return_counts=True)
-    draws = rng.multinomial(len(counts), freq / freq.sum(), size=n_boot)
-    return draws @ values
+
+    def __init__(self, degree: int):
+        self.degree = degree
+        self.params = None
+        self.cov = None
+        self.fallback_rate = 0.0
+
+    def _design(self, t: np.ndarray) -> np.ndarray:
+        return np.vander(t, self.degree + 1, increasing=True)
+
+    def fit(self, times: np.ndarray, docs: np.ndarray, claims: np.ndarray) -> CountModel:
+        import statsmodels.api as sm
+
+        self.t0, self.scale = times.mean(), max(times.std(), 1e-9)
+        keep = docs > 0
+        self.fallback_rate = claims.sum() / max(docs.sum(), 1)
+        if claims[keep].sum() == 0 or keep.sum() <= self.degree + 2:
+            log.info("count model: too few claims or periods outside windows; flat rate used")
+            return self
+        x = self._design((times[keep] - self.t0) / self.scale)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = sm.GLM(
+                claims[keep], x, family=sm.families.Poisson(), offset=np.log(docs[keep])
+            ).fit(scale="X2")
+        self.params, self.cov = result.params, result.cov_params()
+        return self
+
+    def expected_rate(self, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Expected claims per document at ``times`` and the SE of its log."""
+        if self.params is None:
+            return np.full(len(times), self.fallback_rate), np.zeros(len(times))
+        x = self._design((times - self.t0) / self.scale)
+        eta = x @ self.params
+        se = np.sqrt(np.einsum("ij,jk,ik->i", x, self.cov, x))
+        return np.exp(eta), se
+
+
+def _period_times(dates: pd.Series) -> np.ndarray:
+    return (dates - pd.Timestamp("1970-01-01")).dt.days.to_numpy() / 365.25
+
+
+def fit_count_model(doc_claims, in_window, bin_: str, degree: int) -> CountModel:
+    outside = doc_claims.loc[~in_window.any(axis=1)]
+    if outside.empty:
+        return CountModel(degree)
+    periods = time_bins(outside["date"], bin_)
+    grouped = outside.groupby(periods.to_numpy(), sort=True).agg(
+        docs=("doc_id", "size"), claims=("n_claims", "sum"), date=("date", "mean")
+    )
+    return CountModel(degree).fit(
+        _period_times(grouped["date"]),
+        grouped["docs"].to_numpy(float),
+        grouped["claims"].to_numpy(float),
+    )
+
+
+def window_times(doc_claims, in_window) -> np.ndarray:
+    """Document-weighted mean time of each window (years since 1970)."""
+    t = _period_times(doc_claims["date"])
+    counts = in_window.sum(axis=0)
+    with np.errstate(invalid="ignore"):
+        return (t @ in_window) / np.where(counts > 0, counts, np.nan)
+
+
+def compute_measures(win_docs, win_claims, base_docs, base_claims, expected):
+    """Every measure from (replicates x events) sums; NaN where a window is empty."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = 1000 * win_claims / win_docs
+        base_rate = 1000 * base_claims / base_docs
+    return {
+        "n_claims": np.where(win_docs > 0, win_claims, np.nan),
+        "rate_per_1000": rate,
+        "excess_pre": rate - base_rate,
+        "excess_model": rate - 1000 * expected,
+    }
+
+
+def poisson_weights(n_boot: int, n_units: int, seed: int, chunk: int = 200):
+    """Yield (chunk x units) Poisson(1) bootstrap weight matrices, seeded."""
+    rng = np.random.default_rng(seed)
+    for start in range(0, n_boot, chunk):
+        yield rng.poisson(1.0, size=(min(chunk, n_boot - start), n_units)).astype(float)
+
+
+class EventStudy:
+    """All measures and their joint bootstrap for one window setting."""
+
+    def __init__(
+        self,
+        doc_claims: pd.DataFrame,
+        windows: pd.DataFrame,
+        min_baseline_docs: int,
+        unit: str,
+        model_bin: str,
+        model_degree: int,
+    ):
+        self.windows = windows.reset_index(drop=True)
+        self.in_window, self.in_base, self.baseline_kind = memberships(
+            doc_claims, self.windows, min_baseline_docs
+        )
+        claims = doc_claims["n_claims"].to_numpy(float)
+        units = resampling_units(doc_claims, unit)
+        n_units = int(units.max()) + 1 if len(units) else 0
+        self.W_docs = _aggregate(units, n_units, self.in_window)
+        self.W_claims = _aggregate(units, n_units, self.in_window, claims)
+        self.B_docs = _aggregate(units, n_units, self.in_base)
+        self.B_claims = _aggregate(units, n_units, self.in_base, claims)
+        self.n_units = n_units
+        model = fit_count_model(doc_claims, self.in_window, model_bin, model_degree)
+        self.expected, self.expected_se = model.expected_rate(
+            window_times(doc_claims, self.in_window)
+        )
+
+    def point(self) -> dict[str, np.ndarray]:
+        ones = np.ones((1, self.n_units))
+        return {
+            k: v[0]
+            for k, v in compute_measures(
+                ones @ self.W_docs,
+                ones @ self.W_claims,
+                ones @ self.B_docs,
+                ones @ self.B_claims,
+                self.expected[None, :],
+            ).items()
+        }
+
+    def bootstrap(self, n_boot: int, seed: int) -> dict[str, np.ndarray]:
+        """(n_boot x events) replicates of every measure."""
+        parts = {k: [] for k in MEASURES}
+        z_rng = np.random.default_rng([seed, 1])
+        for w in poisson_weights(n_boot, self.n_units, seed):
+            z = z_rng.standard_normal((len(w), 1))
+            expected = self.expected[None, :] * np.exp(z * self.expected_se[None, :])
+            reps = compute_measures(
+                w @ self.W_docs, w @ self.W_claims, w @ self.B_docs, w @ self.B_claims, expected
+            )
+            for k in MEASURES:
+                parts[k].append(reps[k])
+        return {k: np.vstack(v) for k, v in parts.items()}
+
+    def summary(self) -> pd.DataFrame:
+        point = self.point()
+        w = self.windows
+        return pd.DataFrame(
+            {
+                "event_id": w["event_id"],
+                "label": w["label"],
+                "type": w["type"],
+                "country": w["country"],
+                "start": w["start"].dt.strftime("%Y-%m-%d"),
+                "end": w["end"].dt.strftime("%Y-%m-%d"),
+                "window_start": w["window_start"].dt.strftime("%Y-%m-%d"),
+                "window_end": w["window_end"].dt.strftime("%Y-%m-%d"),
+                "overlaps": overlapping_events(w),
+                "n_docs": self.W_docs.sum(axis=0).astype(int),
+                "n_claims": self.W_claims.sum(axis=0).astype(int),
+                "rate_per_1000": point["rate_per_1000"],
+                "baseline_kind": self.baseline_kind,
+                "baseline_docs": self.B_docs.sum(axis=0).astype(int),
+                "baseline_claims": self.B_claims.sum(axis=0).astype(int),
+                "baseline_rate": 1000
+                * self.B_claims.sum(axis=0)
+                / np.maximum(self.B_docs.sum(axis=0), 1),
+                "expected_rate": 1000 * self.expected,
+                "excess_pre": point["excess_pre"],
+                "excess_model": point["excess_model"],
+            }
+        )
+
+
+def rank_descending(scores: np.ndarray) -> pd.Series:
+    return pd.Series(scores).rank(ascending=False, method="min").astype("Int64")
 
 
 def rank_events(
-    doc_claims: pd.DataFrame,
-    windows: pd.DataFrame,
+    study: EventStudy,
+    measure: str,
     n_boot: int,
     seed: int,
-    min_baseline_docs: int,
     ci_level: float = 0.95,
-) -> pd.DataFrame:
-    doc_start = doc_claims["date"].to_numpy()
-    doc_end = doc_claims["date_end"].to_numpy()
-    counts = doc_claims["n_claims"].to_numpy()
-    in_any = np.zeros(len(doc_claims), dtype=bool)
-    masks = []
-    for w in windows.itertuples(index=False):
-        mask = _overlaps(doc_start, doc_end, w.window_start, w.window_end)
-        masks.append(mask)
-        in_any |= mask
-    outside = ~in_any
-    alpha = (1 - ci_level) / 2
+):
+    """The ranking table and the bootstrap replicates of the chosen measure."""
+    table = study.summary()
+    replicates = study.bootstrap(n_boot, seed)[measure]
+    alpha = 1 - ci_level
+    score = study.point()[measure]
+    table["score"] = score
+    valid = ~np.isnan(score)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        table["ci_low"] = np.nanquantile(replicates, alpha / 2, axis=0)
+        table["ci_high"] = np.nanquantile(replicates, 1 - alpha / 2, axis=0)
+        table["se"] = np.nanstd(replicates, axis=0, ddof=1)
+    table.loc[~valid, ["ci_low", "ci_high", "se"]] = np.nan
+    table["rank"] = rank_descending(score)
+    sets = rank_confidence_sets(score[valid], np.nan_to_num(replicates[:, valid]), alpha)
+    for key, column in [
+        ("marginal_low", "rank_ci_low"),
+        ("marginal_high", "rank_ci_high"),
+        ("simultaneous_low", "rank_cs_simultaneous_low"),
+        ("simultaneous_high", "rank_cs_simultaneous_high"),
+    ]:
+        values = pd.Series(pd.NA, index=table.index, dtype="Int64")
+        values[valid] = sets[key]
+        table[column] = values
+    order = table.sort_values(["rank", "event_id"], na_position="last").index
+    return table.loc[order].reset_index(drop=True), replicates[:, order]
+
+
+def type_contrast(
+    table: pd.DataFrame,
+    replicates: np.ndarray,
+    type_a: str,
+    type_b: str,
+    n_permutations: int,
+    seed: int,
+    ci_level: float = 0.95,
+) -> dict:
+    """Mean score of type A minus type B, bootstrap CI and permutation p-value.
+
+    The permutation test treats events as exchangeable units and reshuffles
+    the two type labels among them (exactly when there are at most
+    ``n_permutations`` relabellings, by seeded Monte Carlo otherwise); the
+    bootstrap CI reflects the sampling of documents within events.
+    """
+    scores = table["score"].to_numpy(float)
+    is_a = (table["type"] == type_a).to_numpy() & ~np.isnan(scores)
+    is_b = (table["type"] == type_b).to_numpy() & ~np.isnan(scores)
+    row = {"type_a": type_a, "type_b": type_b, "n_a": int(is_a.sum()), "n_b": int(is_b.sum())}
+    if not is_a.any() or not is_b.any():
+        return {
+            **row,
+            "mean_a": np.nan,
+            "mean_b": np.nan,
+            "difference": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "p_permutation": np.nan,
+            "permutations": 0,
+            "exact": False,
+        }
+    observed = scores[is_a].mean() - scores[is_b].mean()
+    boot = np.nanmean(replicates[:, is_a], axis=1) - np.nanmean(replicates[:, is_b], axis=1)
+    alpha = 1 - ci_level
+    pooled = np.concatenate([scores[is_a], scores[is_b]])
+    n_a, n = int(is_a.sum()), int(is_a.sum() + is_b.sum())
+    total = math.comb(n, n_a)
+    if total <= n_permutations:
+        splits = itertools.combinations(range(n), n_a)
+        exact = True
+    else:
+        rng = np.random.default_rng(seed)
+        splits = (rng.permutation(n)[:n_a] for _ in range(n_permutations))
+        exact = False
+    diffs = []
+    for chosen in splits:
+        mask = np.zeros(n, dtype=bool)
+        mask[list(chosen)] = True
+        diffs.append(pooled[mask].mean() - pooled[~mask].mean())
+    diffs = np.asarray(diffs)
+    p_value = float(np.mean(np.abs(diffs) >= abs(observed) - 1e-12))
+    return {
+        **row,
+        "mean_a": scores[is_a].mean(),
+        "mean_b": scores[is_b].mean(),
+        "difference": observed,
+        "ci_low": np.quantile(boot, alpha / 2),
+        "ci_high": np.quantile(boot, 1 - alpha / 2),
+        "p_permutation": p_value,
+        "permutations": len(diffs),
+        "exact": exact,
+    }
+
+
+def sensitivity(
+    doc_claims: pd.DataFrame,
+    events: pd.DataFrame,
+    window_grid: list[tuple[int, int]],
+    measures: list[str],
+    baseline_days: int,
+    min_baseline_docs: int,
+    model_bin: str,
+    model_degree: int,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Re-rank under every window x measure; return (long ranks, Kendall tau, per-event spread)."""
+    from scipy.stats import kendalltau
+
     rows = []
-    for index, (w, mask) in enumerate(zip(windows.itertuples(index=False), masks, strict=True)):
-        base = (
-            (doc_start >= np.datetime64(w.baseline_start))
-            & (doc_end <= np.datetime64(w.baseline_end))
-            & outside
+    for before, after in window_grid:
+        study = EventStudy(
+            doc_claims,
+            event_windows(events, before, after, baseline_days),
+            min_baseline_docs,
+            "document",
+            model_bin,
+            model_degree,
         )
-        kind = "pre-event"
-        if base.sum() < min_baseline_docs:
-            base, kind = outside, "all non-event"
-        n_docs, n_base = int(mask.sum()), int(base.sum())
-        n_claims, base_claims = int(counts[mask].sum()), int(counts[base].sum())
-        rate = 1000 * n_claims / n_docs if n_docs else np.nan
-        base_rate = 1000 * base_claims / n_base if n_base else np.nan
-        rng = np.random.default_rng([seed, index])
-        boot = 1000 * (
-            bootstrap_sums(counts[mask], n_boot, rng) / max(n_docs, 1)
-            - bootstrap_sums(counts[base], n_boot, rng) / max(n_base, 1)
-        )
-        rows.append(
-            {
-                "event_id": w.event_id,
-                "label": w.label,
-                "type": w.type,
-                "start": w.start.date().isoformat(),
-                "end": w.end.date().isoformat(),
-                "window_start": w.window_start.date().isoformat(),
-                "window_end": w.window_end.date().isoformat(),
-                "n_docs": n_docs,
-                "n_claims": n_claims,
-                "rate_per_1000": rate,
-                "baseline_kind": kind,
-                "baseline_docs": n_base,
-                "baseline_claims": base_claims,
-                "baseline_rate": base_rate,
-                "score": rate - base_rate,
-                "ci_low": np.quantile(boot, alpha) if n_docs else np.nan,
-                "ci_high": np.quantile(boot, 1 - alpha) if n_docs else np.nan,
-            }
-        )
-    table = pd.DataFrame(rows)
-    table["rank"] = table["score"].rank(ascending=False, method="min").astype("Int64")
-    return table.sort_values(["rank", "event_id"], na_position="last").reset_index(drop=True)
+        point = study.point()
+        for measure in measures:
+            setting = f"-{before}/+{after} d, {measure}"
+            ranks = rank_descending(point[measure])
+            for event_id, score, rank in zip(
+                events["event_id"], point[measure], ranks, strict=True
+            ):
+                rows.append(
+                    {
+                        "setting": setting,
+                        "days_before": before,
+                        "days_after": after,
+                        "measure": measure,
+                        "event_id": event_id,
+                        "score": score,
+                        "rank": rank,
+                    }
+                )
+    long = pd.DataFrame(rows)
+    wide = long.pivot(index="event_id", columns="setting", values="rank").astype(float)
+    settings = list(dict.fromkeys(long["setting"]))
+    tau = pd.DataFrame(index=settings, columns=settings, dtype=float)
+    for a in settings:
+        for b in settings:
+            both = wide[[a, b]].dropna()
+            tau.loc[a, b] = kendalltau(both[a], both[b]).statistic if len(both) > 2 else np.nan
+    spread = wide.agg(["min", "max"], axis=1).rename(columns={"min": "rank_min", "max": "rank_max"})
+    spread["rank_range"] = spread["rank_max"] - spread["rank_min"]
+    threshold = spread["rank_range"].quantile(0.75) if len(spread) else 0
+    spread["moves_most"] = spread["rank_range"] >= max(threshold, 1)
+    spread = spread.reset_index().sort_values(["rank_range", "event_id"], ascending=[False, True])
+    tau.index.name = "setting"
+    return long, tau.reset_index(), spread
+
+
+def event_topic_profile(
+    doc_topics: pd.DataFrame,
+    doc_claims: pd.DataFrame,
+    windows: pd.DataFrame,
+    min_baseline_docs: int,
+    topics: pd.DataFrame,
+) -> pd.DataFrame:
+    """Mean topic share in each window versus its baseline (long format)."""
+    in_window, in_base, _ = memberships(doc_claims, windows, min_baseline_docs)
+    theta = doc_topics.set_index("doc_id").reindex(doc_claims["doc_id"]).fillna(0).to_numpy()
+    rows = []
+    labels = topics.set_index("topic")["label"]
+    for j, event_id in enumerate(windows["event_id"]):
+        win, base = in_window[:, j], in_base[:, j]
+        if not win.any():
+            continue
+        in_share = theta[win].mean(axis=0)
+        base_share = theta[base].mean(axis=0) if base.any() else np.full(theta.shape[1], np.nan)
+        for topic in range(theta.shape[1]):
+            rows.append(
+                {
+                    "event_id": event_id,
+                    "topic": topic,
+                    "label": labels.get(topic, ""),
+                    "window_share": in_share[topic],
+                    "baseline_share": base_share[topic],
+                    "difference": in_share[topic] - base_share[topic],
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["event_id", "topic", "label", "window_share", "baseline_share", "difference"]
+    )
 
 
 def framing_timeseries(doc_claims: pd.DataFrame, bin_: str) -> pd.DataFrame:
@@ -170,6 +539,57 @@ def auto_time_bin(doc_claims: pd.DataFrame, requested: str) -> str:
     return "year" if coarse > 0.5 else "month"
 
 
+def booktabs(table: pd.DataFrame, caption: str, label: str, float_format: str = "{:.2f}") -> str:
+    """A LaTeX booktabs table (needs \\usepackage{booktabs})."""
+
+    def cell(value) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+            return "--"
+        if isinstance(value, float | np.floating):
+            text = float_format.format(value)
+        else:
+            text = str(value)
+        for char, escaped in [
+            ("\\", r"\textbackslash{}"),
+            ("&", r"\&"),
+            ("%", r"\%"),
+            ("_", r"\_"),
+            ("#", r"\#"),
+            ("$", r"\$"),
+        ]:
+            text = text.replace(char, escaped)
+        return text
+
+    align = "".join("r" if pd.api.types.is_numeric_dtype(table[c]) else "l" for c in table.columns)
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering",
+        rf"\caption{{{caption}}}",
+        rf"\label{{{label}}}",
+        rf"\begin{{tabular}}{{{align}}}",
+        r"\toprule",
+        " & ".join(cell(c) for c in table.columns) + r" \\",
+        r"\midrule",
+    ]
+    lines += [" & ".join(cell(v) for v in row) + r" \\" for row in table.itertuples(index=False)]
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}", ""]
+    return "\n".join(lines)
+
+
+RANKING_TEX_COLUMNS = {
+    "rank": "Rank",
+    "label": "Event",
+    "type": "Type",
+    "n_docs": "Docs",
+    "n_claims": "Claims",
+    "score": "Score",
+    "ci_low": "CI low",
+    "ci_high": "CI high",
+    "rank_ci_low": "Rank CI low",
+    "rank_ci_high": "Rank CI high",
+}
+
+
 def run_events(
     doc_claims_path: str,
     events_path: str,
@@ -178,14 +598,127 @@ def run_events(
     days_after: int,
     baseline_days: int,
     min_baseline_docs: int,
+    measure: str,
+    resample: str,
     n_boot: int,
     seed: int,
+    model_degree: int,
+    contrasts: list,
+    n_permutations: int,
     time_bin: str,
 ) -> dict:
     doc_claims = pd.read_parquet(doc_claims_path)
-    windows = event_windows(load_events(events_path), days_before, days_after, baseline_days)
-    table = rank_events(doc_claims, windows, n_boot, seed, min_baseline_docs)
+    events = load_events(events_path)
+    bin_ = auto_time_bin(doc_claims, time_bin)
+    study = EventStudy(
+        doc_claims,
+        event_windows(events, days_before, days_after, baseline_days),
+        min_baseline_docs,
+        resample,
+        bin_,
+        model_degree,
+    )
+    table, replicates = rank_events(study, measure, n_boot, seed)
     table.to_csv(outputs["ranking"], index=False, float_format=TABLE_FLOAT)
-    series = framing_timeseries(doc_claims, auto_time_bin(doc_claims, time_bin))
+    tex = table[list(RANKING_TEX_COLUMNS)].rename(columns=RANKING_TEX_COLUMNS)
+    with open(outputs["ranking_tex"], "w", encoding="utf-8") as handle:
+        handle.write(
+            booktabs(
+                tex,
+                f"Events ranked by {measure.replace('_', ' ')} (anti-Western conspiracy claims per "
+                "1,000 documents), 95\\% bootstrap CIs and marginal 95\\% rank confidence sets.",
+                "tab:event-ranking",
+            )
+        )
+    contrast = pd.DataFrame(
+        [type_contrast(table, replicates, a, b, n_permutations, seed) for a, b in contrasts]
+    )
+    contrast.insert(0, "measure", measure)
+    contrast.to_csv(outputs["contrast"], index=False, float_format=TABLE_FLOAT)
+    with open(outputs["contrast_tex"], "w", encoding="utf-8") as handle:
+        handle.write(
+            booktabs(
+                contrast.drop(columns=["measure", "exact"]),
+                "Mean score of event type A minus type B: 95\\% bootstrap CI and permutation p-value.",
+                "tab:type-contrast",
+            )
+        )
+    series = framing_timeseries(doc_claims, bin_)
     series.to_csv(outputs["timeseries"], index=False, float_format=TABLE_FLOAT)
-    return {"events": len(table), "top": table["event_id"].head(5).tolist()}
+    return {
+        "events": len(table),
+        "measure": measure,
+        "top": table["event_id"].head(5).tolist(),
+        "contrasts": contrast[["type_a", "type_b", "difference", "p_permutation"]].to_dict(
+            "records"
+        ),
+    }
+
+
+def run_sensitivity(
+    doc_claims_path: str,
+    events_path: str,
+    outputs: dict,
+    window_grid: list,
+    measures: list,
+    baseline_days: int,
+    min_baseline_docs: int,
+    model_degree: int,
+    time_bin: str,
+) -> dict:
+    doc_claims = pd.read_parquet(doc_claims_path)
+    events = load_events(events_path)
+    long, tau, spread = sensitivity(
+        doc_claims,
+        events,
+        [tuple(w) for w in window_grid],
+        measures,
+        baseline_days,
+        min_baseline_docs,
+        auto_time_bin(doc_claims, time_bin),
+        model_degree,
+    )
+    long.to_csv(outputs["sensitivity"], index=False, float_format=TABLE_FLOAT)
+    tau.to_csv(outputs["tau"], index=False, float_format=TABLE_FLOAT)
+    spread.to_csv(outputs["spread"], index=False)
+    with open(outputs["spread_tex"], "w", encoding="utf-8") as handle:
+        handle.write(
+            booktabs(
+                spread,
+                "Rank of each event across all window and measure settings; events in the top "
+                "quarter of rank range are flagged.",
+                "tab:sensitivity",
+                "{:.0f}",
+            )
+        )
+    off_diagonal = tau.set_index("setting").to_numpy(dtype=float)
+    off_diagonal = off_diagonal[~np.eye(len(off_diagonal), dtype=bool)]
+    return {
+        "settings": int(long["setting"].nunique()),
+        "min_tau": float(np.nanmin(off_diagonal)) if off_diagonal.size else None,
+        "moves_most": spread.loc[spread["moves_most"], "event_id"].tolist(),
+    }
+
+
+def run_event_topics(
+    doc_claims_path: str,
+    doc_topics_path: str,
+    topics_path: str,
+    events_path: str,
+    output: str,
+    days_before: int,
+    days_after: int,
+    baseline_days: int,
+    min_baseline_docs: int,
+) -> dict:
+    doc_claims = pd.read_parquet(doc_claims_path)
+    windows = event_windows(load_events(events_path), days_before, days_after, baseline_days)
+    profile = event_topic_profile(
+        pd.read_parquet(doc_topics_path),
+        doc_claims,
+        windows,
+        min_baseline_docs,
+        pd.read_csv(topics_path),
+    )
+    profile.to_csv(output, index=False, float_format="%.6f")
+    return {"events": int(profile["event_id"].nunique())}

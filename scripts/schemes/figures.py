@@ -58,31 +58,129 @@ def save(fig, paths: dict[str, str], dpi: int = 200) -> None:
 
 
 def plot_event_ranking(ranking: pd.DataFrame, measure_label: str):
-    """Events ordered by score with 95% CIs, coloured by event type."""
+    """Left: scores with 95% CIs; right: marginal 95% rank confidence sets. Coloured by type."""
     table = ranking.dropna(subset=["score"]).sort_values("score")
     colours = type_colours(ranking["type"])
+    has_rank_ci = "rank_ci_low" in table.columns
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(6.5, 0.32 * len(table) + 1.4))
+        fig, axes = plt.subplots(
+            1,
+            2 if has_rank_ci else 1,
+            figsize=(8.5 if has_rank_ci else 6.5, 0.26 * len(table) + 1.6),
+            sharey=True,
+            width_ratios=[3, 2] if has_rank_ci else None,
+            squeeze=False,
+            layout="constrained",
+        )
+        ax = axes[0, 0]
         y = np.arange(len(table))
-        for t, group in table.groupby("type"):
-            idx = y[table["type"].to_numpy() == t]
+        for t in sorted(table["type"].unique()):
+            rows = table["type"].to_numpy() == t
+            group = table[rows]
             ax.errorbar(
                 group["score"],
-                idx,
+                y[rows],
                 xerr=[group["score"] - group["ci_low"], group["ci_high"] - group["score"]],
                 fmt="o",
                 color=colours[t],
-                ecolor=colours[t],
                 elinewidth=1.2,
                 capsize=2,
-                markersize=5,
+                markersize=4.5,
                 label=t.replace("_", " "),
             )
+            if has_rank_ci:
+                r = group["rank"].astype(float)
+                axes[0, 1].errorbar(
+                    r,
+                    y[rows],
+                    xerr=[
+                        r - group["rank_ci_low"].astype(float),
+                        group["rank_ci_high"].astype(float) - r,
+                    ],
+                    fmt="s",
+                    color=colours[t],
+                    elinewidth=1.2,
+                    capsize=2,
+                    markersize=4,
+                )
         ax.axvline(0, color="#888888", linewidth=0.8, linestyle="--")
         ax.set_yticks(y, [f"{r.label} ({int(r['rank'])})" for _, r in table.iterrows()])
         ax.set_xlabel(measure_label)
-        ax.legend(frameon=False, loc="lower right")
-        ax.set_title("Events ranked by conspiratorial anti-Western framing (rank in brackets)")
+        ax.legend(frameon=False, loc="lower right", fontsize=7)
+        if has_rank_ci:
+            axes[0, 1].set_xlabel("rank (1 = most), marginal 95% confidence set")
+            axes[0, 1].invert_xaxis()
+            axes[0, 1].set_xlim(len(table) + 0.5, 0.5)
+        fig.suptitle("Events ranked by conspiratorial anti-Western framing (rank in brackets)")
+    return fig
+
+
+def plot_type_contrast(ranking: pd.DataFrame, contrast: pd.DataFrame):
+    """Each contrasted type's event scores, with the type mean; the difference, CI and p in the title."""
+    colours = type_colours(ranking["type"])
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(
+            1,
+            max(len(contrast), 1),
+            figsize=(3.6 * max(len(contrast), 1), 3.4),
+            squeeze=False,
+            layout="constrained",
+        )
+        for ax, row in zip(axes[0], contrast.itertuples(index=False), strict=False):
+            for x, kind in enumerate((row.type_a, row.type_b)):
+                scores = ranking.loc[ranking["type"] == kind, "score"].dropna()
+                offsets = np.linspace(-0.12, 0.12, max(len(scores), 1))[: len(scores)]
+                ax.scatter(x + offsets, scores, color=colours.get(kind, "#444444"), s=18, zorder=3)
+                if len(scores):
+                    ax.hlines(scores.mean(), x - 0.25, x + 0.25, color="#222222", linewidth=1.5)
+            ax.set_xticks([0, 1], [row.type_a.replace("_", " "), row.type_b.replace("_", " ")])
+            ax.set_xlim(-0.6, 1.6)
+            ax.axhline(0, color="#888888", linewidth=0.8, linestyle="--")
+            ax.set_ylabel("event score")
+            ax.set_title(
+                f"difference {row.difference:.1f} [{row.ci_low:.1f}, {row.ci_high:.1f}]\n"
+                f"permutation p = {row.p_permutation:.3f} (n = {row.n_a}, {row.n_b})",
+                fontsize=8,
+            )
+    return fig
+
+
+def plot_sensitivity(sensitivity: pd.DataFrame, spread: pd.DataFrame):
+    """Heat map of each event's rank under every window x measure setting."""
+    wide = sensitivity.pivot(index="event_id", columns="setting", values="rank")
+    wide = wide.reindex(columns=list(dict.fromkeys(sensitivity["setting"])))
+    order = spread.set_index("event_id").reindex(wide.index)["rank_min"].sort_values().index
+    wide = wide.loc[order]
+    flagged = set(spread.loc[spread["moves_most"], "event_id"])
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(
+            figsize=(0.42 * wide.shape[1] + 3, 0.22 * wide.shape[0] + 2), layout="constrained"
+        )
+        image = ax.imshow(wide.to_numpy(dtype=float), aspect="auto", cmap="viridis_r")
+        ax.set_yticks(
+            np.arange(len(wide)), [f"{e} *" if e in flagged else e for e in wide.index], fontsize=7
+        )
+        ax.set_xticks(np.arange(wide.shape[1]), wide.columns, rotation=90, fontsize=7)
+        fig.colorbar(image, ax=ax, label="rank (1 = most)")
+        ax.set_title("Rank under each window and measure (* = rank moves most)")
+    return fig
+
+
+def plot_event_topics(profile: pd.DataFrame):
+    """Heat map of topic share in each event window minus its baseline."""
+    wide = profile.pivot(index="event_id", columns="label", values="difference")
+    limit = float(np.nanmax(np.abs(wide.to_numpy()))) if wide.size else 1.0
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(
+            figsize=(0.3 * wide.shape[1] + 3.5, 0.22 * wide.shape[0] + 2.5), layout="constrained"
+        )
+        image = ax.imshow(
+            wide.to_numpy(dtype=float), aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit
+        )
+        ax.set_yticks(np.arange(len(wide)), wide.index, fontsize=7)
+        ax.set_xticks(np.arange(wide.shape[1]), wide.columns, rotation=90, fontsize=7)
+        fig.colorbar(image, ax=ax, label="topic share: window minus baseline")
+        ax.set_title("Which topics rise in each event window")
     return fig
 
 
@@ -141,6 +239,12 @@ def build_figure(name: str, inputs):
         return plot_topic_prevalence(
             pd.read_csv(inputs["prevalence"]), pd.read_csv(inputs["topics"])
         )
+    if name == "type_contrast":
+        return plot_type_contrast(pd.read_csv(inputs["ranking"]), pd.read_csv(inputs["contrast"]))
+    if name == "sensitivity":
+        return plot_sensitivity(pd.read_csv(inputs["sensitivity"]), pd.read_csv(inputs["spread"]))
+    if name == "event_topics":
+        return plot_event_topics(pd.read_csv(inputs["profile"]))
     raise ValueError(f"unknown figure {name!r}")
 
 

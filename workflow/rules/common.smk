@@ -14,6 +14,14 @@ validate(
 
 CORPUS = config["corpus"]["name"]
 DEMO_CORPUS = "data/demo/corpus.jsonl.gz"
+FIGURES = [
+    "event_ranking",
+    "type_contrast",
+    "sensitivity",
+    "framing_timeseries",
+    "topic_prevalence",
+    "event_topics",
+]
 
 
 wildcard_constraints:
@@ -58,9 +66,13 @@ def get_final_outputs():
         "results/{corpus}/topics/topic_prevalence.csv",
         "results/{corpus}/framing/claims.csv",
         "results/{corpus}/tables/event_ranking.csv",
+        "results/{corpus}/tables/event_ranking.tex",
+        "results/{corpus}/tables/type_contrast.csv",
+        "results/{corpus}/tables/sensitivity.csv",
+        "results/{corpus}/tables/event_topics.csv",
         "results/{corpus}/tables/framing_timeseries.csv",
     ]
-    for name in ("event_ranking", "framing_timeseries", "topic_prevalence"):
+    for name in FIGURES:
         outputs += [
             f"results/{{corpus}}/figures/{name}.png"
         ] + get_figure_other_formats(name)

@@ -13,5 +13,7 @@ rule demo_corpus:
         seed=config["demo"]["seed"],
         docs_per_day=config["demo"]["docs_per_day"],
         burst_docs=config["demo"]["burst_docs"],
+        days_before=config["events"]["days_before"],
+        days_after=config["events"]["days_after"],
     script:
         "../../scripts/rules/demo_corpus.py"

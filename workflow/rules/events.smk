@@ -8,9 +8,18 @@ rule event_ranking:
             caption="../report/event_ranking_table.rst",
             category="Events",
         ),
+        ranking_tex="results/{corpus}/tables/event_ranking.tex",
+        contrast=report(
+            "results/{corpus}/tables/type_contrast.csv",
+            caption="../report/type_contrast_table.rst",
+            category="Events",
+        ),
+        contrast_tex="results/{corpus}/tables/type_contrast.tex",
         timeseries="results/{corpus}/tables/framing_timeseries.csv",
     log:
         "results/{corpus}/logs/event_ranking.log",
+    benchmark:
+        "results/{corpus}/benchmarks/event_ranking.tsv"
     conda:
         "../envs/schemes.yaml"
     params:
@@ -18,8 +27,62 @@ rule event_ranking:
         days_after=config["events"]["days_after"],
         baseline_days=config["events"]["baseline_days"],
         min_baseline_docs=config["events"]["min_baseline_docs"],
+        measure=config["events"]["measure"],
+        resample=config["events"]["resample"],
         n_boot=config["events"]["bootstrap"],
         seed=config["events"]["seed"],
+        model_degree=config["events"]["count_model_degree"],
+        contrasts=config["events"]["contrasts"],
+        n_permutations=config["events"]["permutations"],
         time_bin=config["events"]["time_bin"],
     script:
         "../../scripts/rules/event_ranking.py"
+
+
+rule sensitivity:
+    input:
+        doc_claims="results/{corpus}/framing/doc_claims.parquet",
+        catalogue=config["events"]["catalogue"],
+    output:
+        sensitivity="results/{corpus}/tables/sensitivity.csv",
+        tau="results/{corpus}/tables/sensitivity_tau.csv",
+        spread=report(
+            "results/{corpus}/tables/sensitivity_events.csv",
+            caption="../report/sensitivity_table.rst",
+            category="Sensitivity",
+        ),
+        spread_tex="results/{corpus}/tables/sensitivity_events.tex",
+    log:
+        "results/{corpus}/logs/sensitivity.log",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        window_grid=config["events"]["sensitivity"]["windows"],
+        measures=config["events"]["sensitivity"]["measures"],
+        baseline_days=config["events"]["baseline_days"],
+        min_baseline_docs=config["events"]["min_baseline_docs"],
+        model_degree=config["events"]["count_model_degree"],
+        time_bin=config["events"]["time_bin"],
+    script:
+        "../../scripts/rules/sensitivity.py"
+
+
+rule event_topics:
+    input:
+        doc_claims="results/{corpus}/framing/doc_claims.parquet",
+        doc_topics="results/{corpus}/topics/doc_topics.parquet",
+        topics="results/{corpus}/topics/topics.csv",
+        catalogue=config["events"]["catalogue"],
+    output:
+        profile="results/{corpus}/tables/event_topics.csv",
+    log:
+        "results/{corpus}/logs/event_topics.log",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        days_before=config["events"]["days_before"],
+        days_after=config["events"]["days_after"],
+        baseline_days=config["events"]["baseline_days"],
+        min_baseline_docs=config["events"]["min_baseline_docs"],
+    script:
+        "../../scripts/rules/event_topics.py"

@@ -61,3 +61,68 @@ rule figure_topic_prevalence:
         dpi=config["figures"]["dpi"],
     script:
         "../../scripts/rules/figure.py"
+
+
+rule figure_type_contrast:
+    input:
+        ranking="results/{corpus}/tables/event_ranking.csv",
+        contrast="results/{corpus}/tables/type_contrast.csv",
+    output:
+        png=report(
+            "results/{corpus}/figures/type_contrast.png",
+            caption="../report/type_contrast.rst",
+            category="Events",
+        ),
+        other=get_figure_other_formats("type_contrast"),
+    log:
+        "results/{corpus}/logs/figure_type_contrast.log",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        figure="type_contrast",
+        dpi=config["figures"]["dpi"],
+    script:
+        "../../scripts/rules/figure.py"
+
+
+rule figure_sensitivity:
+    input:
+        sensitivity="results/{corpus}/tables/sensitivity.csv",
+        spread="results/{corpus}/tables/sensitivity_events.csv",
+    output:
+        png=report(
+            "results/{corpus}/figures/sensitivity.png",
+            caption="../report/sensitivity.rst",
+            category="Sensitivity",
+        ),
+        other=get_figure_other_formats("sensitivity"),
+    log:
+        "results/{corpus}/logs/figure_sensitivity.log",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        figure="sensitivity",
+        dpi=config["figures"]["dpi"],
+    script:
+        "../../scripts/rules/figure.py"
+
+
+rule figure_event_topics:
+    input:
+        profile="results/{corpus}/tables/event_topics.csv",
+    output:
+        png=report(
+            "results/{corpus}/figures/event_topics.png",
+            caption="../report/event_topics.rst",
+            category="Topics",
+        ),
+        other=get_figure_other_formats("event_topics"),
+    log:
+        "results/{corpus}/logs/figure_event_topics.log",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        figure="event_topics",
+        dpi=config["figures"]["dpi"],
+    script:
+        "../../scripts/rules/figure.py"

@@ -19,5 +19,6 @@ rule claims:
     params:
         lexicons=config["framing"]["lexicons"],
         negation_window=config["framing"]["negation_window"],
+        term_gap=config["framing"]["term_gap"],
     script:
         "../../scripts/rules/claims.py"
