@@ -19,6 +19,7 @@ include: "workflow/rules/preprocess.smk"
 include: "workflow/rules/topics.smk"
 include: "workflow/rules/framing.smk"
 include: "workflow/rules/events.smk"
+include: "workflow/rules/validation.smk"
 include: "workflow/rules/figures.smk"
 
 

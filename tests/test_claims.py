@@ -1,6 +1,13 @@
 import pandas as pd
 import pytest
-from schemes.claims import LexiconError, code_sentence, detect_claims, load_lexicon
+from schemes.claims import (
+    FramingSettings,
+    LexiconError,
+    code_sentence,
+    detect_claims,
+    find_accuser,
+    load_lexicon,
+)
 
 
 def code(text, lexicon, lemmatizer):
@@ -52,9 +59,9 @@ def test_english_claims(text, category, lexicons, lemmatizer):
 )
 def test_each_part_of_the_definition_is_required(lang, text, missing, lexicons, lemmatizer):
     coding = code(text, lexicons[lang], lemmatizer)
-    assert not coding.is_claim
+    assert not coding.is_claim and coding.status == "partial"
     assert coding.parts_found == 2
-    assert not getattr(coding, f"{missing}_terms")
+    assert not coding.hits[missing]
 
 
 @pytest.mark.parametrize(
@@ -107,28 +114,106 @@ def test_lexicon_entries_need_provenance(tmp_path, lemmatizer):
         load_lexicon(path, lemmatizer)
 
 
-def test_detect_claims_counts_per_document(lexicons, lemmatizer):
-    from schemes.preprocess import sentence_table
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("ru", "Запад якобы тайно финансирует оппозицию, чтобы ослабить Россию."),
+        ("en", "The CIA allegedly orchestrated the protests to topple the government."),
+    ],
+)
+def test_hedged_claims_are_set_apart(lang, text, lexicons, lemmatizer):
+    lemmas = lemmatizer.lemmatize_text(text)
+    assert code_sentence(lemmas, lexicons[lang]).status == "hedged"
+    assert code_sentence(lemmas, lexicons[lang], count_hedged=True).is_claim
 
-    documents = pd.DataFrame(
+
+def test_gap_tolerant_multiword_terms(lexicons, lemmatizer):
+    text = "США тайно финансируют оппозицию ради смены неугодного режима."
+    coding = code(text, lexicons["ru"], lemmatizer)
+    assert coding.is_claim
+    lemmas = lemmatizer.lemmatize_text(text)
+    assert coding.terms("aim", lemmas) == ["смена неугодный режим"]
+    strict = code_sentence(lemmas, lexicons["ru"], term_gap=0)
+    assert strict.status == "partial"
+
+
+@pytest.mark.parametrize(
+    "lang, text, speaker",
+    [
+        (
+            "ru",
+            "«НАТО тайно финансирует оппозицию, чтобы ослабить Россию», — сказал депутат Госдумы.",
+            "депутат Госдумы",
+        ),
+        (
+            "ru",
+            "По словам политолога Иванова, Запад тайно готовит развал страны.",
+            "политолога Иванова",
+        ),
+        ("ru", "Министр уверен, что ЦРУ тайно финансирует протесты.", "Министр"),
+        ("en", '"The CIA secretly funded the protests," a Duma deputy said.', "a Duma deputy"),
+        ("en", "According to the ministry, NATO covertly funds activists.", "the ministry"),
+        ("en", "Washington covertly funds activists to weaken Russia.", None),
+    ],
+)
+def test_accuser_is_the_attributed_speaker(lang, text, speaker, lexicons):
+    assert find_accuser(text, lexicons[lang]) == speaker
+
+
+def make_documents(texts, langs):
+    n = len(texts)
+    return pd.DataFrame(
         {
-            "doc_id": ["r1", "e1", "e2"],
-            "date": pd.to_datetime(["2004-11-25"] * 3),
-            "date_end": pd.to_datetime(["2004-11-25"] * 3),
-            "date_precision": ["day"] * 3,
-            "source": ["s"] * 3,
-            "lang": ["ru", "en", "en"],
-            "text": [
-                RU_CLAIMS[0][0] + " Погода хорошая. " + RU_CLAIMS[4][0],
-                EN_CLAIMS[0][0] + " Terrorists secretly plotted to destabilise the city.",
-                "The weather was fine. NATO held a meeting.",
-            ],
+            "doc_id": [f"d{i}" for i in range(n)],
+            "date": pd.to_datetime(["2004-11-25"] * n),
+            "date_end": pd.to_datetime(["2004-11-25"] * n),
+            "date_precision": ["day"] * n,
+            "source": ["Outlet"] * n,
+            "lang": langs,
+            "text": texts,
         }
     )
+
+
+def test_detect_claims_codes_fields_and_counts_per_document(lexicons, lemmatizer):
+    from schemes.preprocess import sentence_table
+
+    documents = make_documents(
+        [
+            "В Киеве неспокойно. " + RU_CLAIMS[0][0] + " Погода хорошая. " + RU_CLAIMS[4][0],
+            EN_CLAIMS[0][0] + " Terrorists secretly plotted to destabilise the city.",
+            "The weather was fine. NATO held a meeting.",
+            "Washington did not secretly fund the opposition to destabilize the region.",
+        ],
+        ["ru", "en", "en", "en"],
+    )
     sentences = sentence_table(documents, lemmatizer)
-    claims, per_doc = detect_claims(sentences, documents, lexicons)
+    claims, candidates, per_doc = detect_claims(sentences, documents, lexicons)
     counts = per_doc.set_index("doc_id")
-    assert counts.loc["r1", "n_claims"] == 2
-    assert (counts.loc["e1", "n_claims"], counts.loc["e1", "n_claims_any"]) == (1, 2)
-    assert counts.loc["e2", "n_claims_any"] == 0
-    assert claims.loc[claims["doc_id"] == "r1", "sentence"].iloc[0] == RU_CLAIMS[0][0]
+    assert counts.loc["d0", "n_claims"] == 2 and counts.loc["d0", "any_claim"] == 1
+    assert (counts.loc["d1", "n_claims"], counts.loc["d1", "n_claims_any"]) == (1, 2)
+    assert counts.loc["d2", "n_claims_any"] == 0
+    assert counts.loc["d3", "n_negated"] == 1 and counts.loc["d3", "n_claims"] == 0
+    first = claims[claims["doc_id"] == "d0"].iloc[0]
+    assert first["sentence"] == RU_CLAIMS[0][0]
+    assert first["accuser"] == "Outlet" and first["accuser_kind"] == "outlet"
+    assert first["target_country"] == "UKR"  # from the document: the claim names no place
+    assert first["actor_text"] == "Вашингтон" and first["covert_text"] == "тайно; финансировал"
+    text = documents.loc[0, "text"]
+    for item in first["evidence_spans"].split():
+        _, span = item.split(":")
+        a, b = map(int, span.split("-"))
+        assert text[a:b] in first["sentence"]
+    assert "negated" in set(candidates["status"])
+
+
+def test_window_lets_a_claim_span_two_sentences(lexicons, lemmatizer):
+    from schemes.preprocess import sentence_table
+
+    documents = make_documents(
+        ["Вашингтон тайно финансирует оппозицию. Цель одна: ослабить Россию."], ["ru"]
+    )
+    sentences = sentence_table(documents, lemmatizer)
+    one, _, _ = detect_claims(sentences, documents, lexicons, FramingSettings(window_sentences=1))
+    two, _, _ = detect_claims(sentences, documents, lexicons, FramingSettings(window_sentences=2))
+    assert len(one) == 0 and len(two) == 1 and two.iloc[0]["n_sentences"] == 2

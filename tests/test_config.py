@@ -53,3 +53,15 @@ def test_wrong_config_fails_before_any_job_naming_the_key(override, words):
     assert "Error validating config" in message
     for word in words:
         assert word in message
+
+
+def test_numbers_given_on_the_command_line_are_coerced():
+    from schemes.configtools import coerce_to_schema
+
+    got = coerce_to_schema(
+        {"topics": {"k": "20"}, "events": {"sensitivity": {"windows": [["1", "2"]]}}, "x": "y"},
+        SCHEMA,
+    )
+    assert got == {"topics": {"k": 20}, "events": {"sensitivity": {"windows": [[1, 2]]}}, "x": "y"}
+    proc = run_snakemake("-n", "--config", "topics={k: 12}", check=False, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]

@@ -249,3 +249,23 @@ def test_booktabs_escapes_and_marks_missing():
         pd.DataFrame({"event_id": ["rose_2003"], "score": [float("nan")]}), "Cap 5%", "tab:x"
     )
     assert r"rose\_2003" in tex and "--" in tex and r"\toprule" in tex
+
+
+def test_sensitivity_tolerates_events_without_documents(tmp_path):
+    rows = [(d, int(d.day == 15)) for d in pd.date_range("2004-01-01", "2004-03-31")]
+    events = load_events(
+        catalogue(
+            tmp_path,
+            [
+                ("a", "A", "x", "2004-02-15", "2004-02-15"),
+                ("b", "B", "x", "2004-03-10", "2004-03-12"),
+                ("c", "C", "x", "2004-01-10", "2004-01-20"),
+                ("z", "Z", "x", "1990-01-01", "1990-01-02"),
+            ],
+        )
+    )
+    long, tau, spread = sensitivity(
+        doc_claims_for(rows), events, [(0, 0), (1, 1)], ["n_claims"], 10, 5, "month", 1
+    )
+    assert long.loc[long["event_id"] == "z", "rank"].isna().all()
+    assert spread.set_index("event_id").loc["z"].isna()["rank_min"]

@@ -455,7 +455,7 @@ def sensitivity(
         point = study.point()
         for measure in measures:
             setting = f"-{before}/+{after} d, {measure}"
-            ranks = rank_descending(point[measure])
+            ranks = rank_descending(point[measure]).to_numpy(dtype=float, na_value=np.nan)
             for event_id, score, rank in zip(
                 events["event_id"], point[measure], ranks, strict=True
             ):

@@ -13,14 +13,29 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-# Colour-blind-safe palette (Okabe & Ito 2008); event types beyond the
-# named ones cycle through the rest.
+# Colour-blind-safe palette (Okabe & Ito 2008) for the headline types; other
+# types take distinct colours in alphabetical order, and every type also has
+# its own marker so that print in grey stays readable.
 TYPE_COLOURS = {
     "color_revolution": "#D55E00",
     "nato_summit": "#0072B2",
     "nato_enlargement": "#56B4E9",
 }
-OTHER_COLOURS = ["#009E73", "#CC79A7", "#E69F00", "#F0E442", "#000000", "#999999"]
+OTHER_COLOURS = [
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#000000",
+    "#999999",
+    "#8C564B",
+    "#9467BD",
+    "#BCBD22",
+    "#17BECF",
+    "#7F3C8D",
+    "#F0E442",
+    "#2F4B7C",
+]
+MARKERS = ["o", "s", "D", "^", "v", "P", "X", "<", ">", "h", "p", "*", "d", "8", "H"]
 
 STYLE = {
     "font.family": "DejaVu Sans",
@@ -43,6 +58,10 @@ def type_colours(types) -> dict[str, str]:
     return colours
 
 
+def type_markers(types) -> dict[str, str]:
+    return {t: MARKERS[i % len(MARKERS)] for i, t in enumerate(sorted(set(types)))}
+
+
 def save(fig, paths: dict[str, str], dpi: int = 200) -> None:
     """Save one figure in every format given (keys: pdf, png, svg)."""
     metadata = {
@@ -61,6 +80,7 @@ def plot_event_ranking(ranking: pd.DataFrame, measure_label: str):
     """Left: scores with 95% CIs; right: marginal 95% rank confidence sets. Coloured by type."""
     table = ranking.dropna(subset=["score"]).sort_values("score")
     colours = type_colours(ranking["type"])
+    markers = type_markers(ranking["type"])
     has_rank_ci = "rank_ci_low" in table.columns
     with plt.rc_context(STYLE):
         fig, axes = plt.subplots(
@@ -81,7 +101,7 @@ def plot_event_ranking(ranking: pd.DataFrame, measure_label: str):
                 group["score"],
                 y[rows],
                 xerr=[group["score"] - group["ci_low"], group["ci_high"] - group["score"]],
-                fmt="o",
+                fmt=markers[t],
                 color=colours[t],
                 elinewidth=1.2,
                 capsize=2,
@@ -97,7 +117,7 @@ def plot_event_ranking(ranking: pd.DataFrame, measure_label: str):
                         r - group["rank_ci_low"].astype(float),
                         group["rank_ci_high"].astype(float) - r,
                     ],
-                    fmt="s",
+                    fmt=markers[t],
                     color=colours[t],
                     elinewidth=1.2,
                     capsize=2,
@@ -106,9 +126,9 @@ def plot_event_ranking(ranking: pd.DataFrame, measure_label: str):
         ax.axvline(0, color="#888888", linewidth=0.8, linestyle="--")
         ax.set_yticks(y, [f"{r.label} ({int(r['rank'])})" for _, r in table.iterrows()])
         ax.set_xlabel(measure_label)
-        ax.legend(frameon=False, loc="lower right", fontsize=7)
+        fig.legend(frameon=False, loc="outside lower center", ncols=4, fontsize=7)
         if has_rank_ci:
-            axes[0, 1].set_xlabel("rank (1 = most), marginal 95% confidence set")
+            axes[0, 1].set_xlabel("rank, 95% marginal\nconfidence set")
             axes[0, 1].invert_xaxis()
             axes[0, 1].set_xlim(len(table) + 0.5, 0.5)
         fig.suptitle("Events ranked by conspiratorial anti-Western framing (rank in brackets)")
@@ -149,8 +169,7 @@ def plot_sensitivity(sensitivity: pd.DataFrame, spread: pd.DataFrame):
     """Heat map of each event's rank under every window x measure setting."""
     wide = sensitivity.pivot(index="event_id", columns="setting", values="rank")
     wide = wide.reindex(columns=list(dict.fromkeys(sensitivity["setting"])))
-    order = spread.set_index("event_id").reindex(wide.index)["rank_min"].sort_values().index
-    wide = wide.loc[order]
+    wide = wide.loc[wide.median(axis=1).sort_values(kind="stable").index]
     flagged = set(spread.loc[spread["moves_most"], "event_id"])
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(
@@ -190,7 +209,7 @@ def plot_framing_timeseries(series: pd.DataFrame, windows: pd.DataFrame):
     colours = type_colours(windows["type"])
     with plt.rc_context(STYLE):
         fig, (ax, ax_n) = plt.subplots(
-            2, 1, figsize=(7.5, 4.2), sharex=True, height_ratios=[3, 1], layout="constrained"
+            2, 1, figsize=(7.5, 4.8), sharex=True, height_ratios=[3, 1], layout="constrained"
         )
         for w in windows.itertuples(index=False):
             for a in (ax, ax_n):
@@ -204,7 +223,7 @@ def plot_framing_timeseries(series: pd.DataFrame, windows: pd.DataFrame):
             for t, c in colours.items()
             if t in set(windows["type"])
         ]
-        ax.legend(handles=handles, frameon=False, loc="upper left", ncols=3)
+        fig.legend(handles=handles, frameon=False, loc="outside lower center", ncols=5, fontsize=7)
         ax.set_title("Conspiratorial anti-Western framing over time; event windows shaded")
     return fig
 
@@ -225,7 +244,7 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, topics: pd.DataFrame):
     return fig
 
 
-RANKING_MEASURE = "abnormal framing: claims per 1,000 documents above baseline (95% CI)"
+RANKING_MEASURE = "score: claims per 1,000 documents\n(abnormal framing by default; 95% CI)"
 
 
 def build_figure(name: str, inputs):

@@ -14,27 +14,39 @@ from functools import cached_property
 
 import razdel
 
-# Letters with inner hyphens or apostrophes kept whole ("северо-западный",
-# "Al-Qaeda", "O'Neill"); digits and underscores are not word characters here.
-TOKEN = re.compile(r"[^\W\d_]+(?:[-\u2010\u2011'\u2019][^\W\d_]+)*")
+# Dotted acronyms first (they would otherwise split or lowercase into common
+# words: "U.S." -> "u", "s"; "US" -> "us"), then letters with inner hyphens or
+# apostrophes kept whole ("северо-западный", "Al-Qaeda", "O'Neill"); digits
+# and underscores are not word characters here.
+TOKEN = re.compile(r"U\.S\.(?:A\.)?|U\.K\.|E\.U\.|[^\W\d_]+(?:[-\u2010\u2011'\u2019][^\W\d_]+)*")
 _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
-# Dotted and bare acronyms that would otherwise lowercase into common words
-# ("US" -> "us"); applied to the original-case text before tokenising.
-_ACRONYMS = [
-    (re.compile(r"\bU\.S\.(?:A\.)?(?!\w)|\bUSA?\b"), "USA"),
-    (re.compile(r"\bU\.K\.(?!\w)|\bUK\b"), "UK"),
-    (re.compile(r"\bE\.U\.(?!\w)|\bEU\b"), "EU"),
-]
+_ACRONYMS = {"U.S.": "USA", "U.S.A.": "USA", "US": "USA", "U.K.": "UK", "E.U.": "EU"}
 _POSSESSIVE = re.compile(r"['\u2019]s$")
-_CONTRACTED_NOT = re.compile(r"n['\u2019]t\b", re.IGNORECASE)
+_CONTRACTED_NOT = re.compile(r"(?<=\w)n['\u2019]t$", re.IGNORECASE)
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """Word tokens with their character spans in ``text``.
+
+    Acronyms are normalised (``U.S.``/``US`` -> ``USA``) and a contracted
+    negation is split off ("didn't" -> "did", "not"), so every negation and
+    actor survives lower-casing; numbers and punctuation are dropped.
+    """
+    out = []
+    for match in TOKEN.finditer(text):
+        token, start, end = match.group(), match.start(), match.end()
+        contracted = _CONTRACTED_NOT.search(token)
+        if contracted:
+            cut = start + contracted.start()
+            out += [(token[: contracted.start()], start, cut), ("not", cut, end)]
+            continue
+        out.append((_ACRONYMS.get(token, token), start, end))
+    return out
 
 
 def tokenize(text: str) -> list[str]:
-    """Word tokens in original case; numbers and punctuation dropped."""
-    for pattern, replacement in _ACRONYMS:
-        text = pattern.sub(replacement, text)
-    text = _CONTRACTED_NOT.sub(" not", text)
-    return TOKEN.findall(text)
+    """Word tokens in original case (see :func:`token_spans`)."""
+    return [token for token, _, _ in token_spans(text)]
 
 
 class Lemmatizer:

@@ -4,9 +4,15 @@ import glob as _glob
 import os as _os
 
 import pandas as pd
+import yaml
 from snakemake.utils import validate
 
-validate(config, schema="../schemas/config.schema.yaml")
+from schemes.configtools import coerce_to_schema
+
+_CONFIG_SCHEMA = "../schemas/config.schema.yaml"
+with open(workflow.source_path(_CONFIG_SCHEMA)) as _schema:
+    config.update(coerce_to_schema(config, yaml.safe_load(_schema)))
+validate(config, schema=_CONFIG_SCHEMA)
 validate(
     pd.read_csv(config["events"]["catalogue"], sep="\t", dtype=str).fillna(""),
     schema="../schemas/events.schema.yaml",
@@ -72,6 +78,9 @@ def get_final_outputs():
         "results/{corpus}/tables/event_topics.csv",
         "results/{corpus}/tables/framing_timeseries.csv",
     ]
+    outputs.append("results/{corpus}/validation/sample.csv")
+    if config["validation"]["coded"]:
+        outputs.append("results/{corpus}/validation/precision_recall.csv")
     for name in FIGURES:
         outputs += [
             f"results/{{corpus}}/figures/{name}.png"

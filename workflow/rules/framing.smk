@@ -9,7 +9,13 @@ rule claims:
             caption="../report/claims.rst",
             category="Framing",
         ),
+        candidates="results/{corpus}/framing/candidates.parquet",
         doc_claims="results/{corpus}/framing/doc_claims.parquet",
+        agreement=report(
+            "results/{corpus}/framing/measure_agreement.csv",
+            caption="../report/measure_agreement.rst",
+            category="Framing",
+        ),
     log:
         "results/{corpus}/logs/claims.log",
     benchmark:
@@ -18,7 +24,11 @@ rule claims:
         "../envs/schemes.yaml"
     params:
         lexicons=config["framing"]["lexicons"],
-        negation_window=config["framing"]["negation_window"],
-        term_gap=config["framing"]["term_gap"],
+        settings={
+            "negation_window": config["framing"]["negation_window"],
+            "term_gap": config["framing"]["term_gap"],
+            "window_sentences": config["framing"]["window_sentences"],
+            "count_hedged": config["framing"]["count_hedged"],
+        },
     script:
         "../../scripts/rules/claims.py"
