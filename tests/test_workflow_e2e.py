@@ -61,6 +61,11 @@ def test_every_output_is_written(workdir):
         "topics/doc_topics.parquet",
         "topics/topics.csv",
         "topics/topic_prevalence.csv",
+        "topics/model_selection.csv",
+        "topics/framing_topic_share.parquet",
+        "framing/measure_agreement.csv",
+        "validation/sample.csv",
+        "validation/coding_guide.md",
         "framing/claims.csv",
         "framing/doc_claims.parquet",
         "tables/event_ranking.csv",
@@ -82,6 +87,7 @@ def test_every_output_is_written(workdir):
             "framing_timeseries",
             "topic_prevalence",
             "event_topics",
+            "model_selection",
         )
         for f in ("pdf", "png", "svg")
     ]:
@@ -153,7 +159,7 @@ def test_same_config_and_seed_give_byte_identical_outputs(workdir):
         "results/demo/framing/*",
     ]
     before = digests(workdir, patterns)
-    snakemake(workdir, "--forcerun", "topics", "claims", "event_ranking")
+    snakemake(workdir, "--forcerun", "sentences", "topic_selection", "claims", "event_ranking")
     after = digests(workdir, patterns)
     assert len(before) >= 15 and before == after
 

@@ -4,7 +4,7 @@ from schemes.rulekit import run
 run(
     snakemake,
     run_framing,
-    sentences_path=snakemake.input.sentences,
+    sentences_paths=list(snakemake.input.sentences),
     documents_path=snakemake.input.documents,
     lexicon_paths=dict(snakemake.params.lexicons),
     settings=dict(snakemake.params.settings),

@@ -5,7 +5,7 @@ run(
     snakemake,
     run_export,
     documents_path=snakemake.input.documents,
-    sentences_path=snakemake.input.sentences,
+    sentences_path=list(snakemake.input.sentences),
     claims_path=snakemake.input.claims,
     candidates_path=snakemake.input.candidates,
     sizes=dict(snakemake.params.sizes),

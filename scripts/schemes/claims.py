@@ -409,17 +409,25 @@ def measure_agreement(per_doc: pd.DataFrame, extra: pd.DataFrame | None = None) 
     return corr.reset_index()
 
 
+def run_measure_agreement(doc_claims_path: str, framing_share_path: str, output: str) -> dict:
+    per_doc = pd.read_parquet(doc_claims_path)
+    table = measure_agreement(per_doc, pd.read_parquet(framing_share_path))
+    table.to_csv(output, index=False, float_format="%.4f")
+    return {"measures": table["measure"].tolist()}
+
+
 def run_framing(
-    sentences_path: str,
+    sentences_paths,
     documents_path: str,
     lexicon_paths: dict[str, str],
     settings: dict,
     outputs: dict,
-    framing_topic_path: str | None = None,
 ) -> dict:
+    from schemes.preprocess import read_sentences
+
     lemmatizer = Lemmatizer()
     lexicons = {lang: load_lexicon(path, lemmatizer) for lang, path in lexicon_paths.items()}
-    sentences = pd.read_parquet(sentences_path)
+    sentences = read_sentences(sentences_paths)
     documents = pd.read_parquet(documents_path)
     claims, candidates, per_doc = detect_claims(
         sentences, documents, lexicons, FramingSettings(**settings)
@@ -427,8 +435,6 @@ def run_framing(
     claims.to_csv(outputs["claims"], index=False)
     candidates.to_parquet(outputs["candidates"], index=False)
     per_doc.to_parquet(outputs["doc_claims"], index=False)
-    extra = pd.read_parquet(framing_topic_path) if framing_topic_path else None
-    measure_agreement(per_doc, extra).to_csv(outputs["agreement"], index=False, float_format="%.4f")
     return {
         "sentences": len(sentences),
         "claims": len(claims),

@@ -10,7 +10,9 @@ def coerce_to_schema(value, schema: dict):
     without this, a correct override would fail validation. Values that do
     not parse are left alone, so the validator still names the bad key.
     """
-    kind = schema.get("type")
+    kinds = {schema.get("type")} | {
+        alt.get("type") for alt in schema.get("oneOf", []) + schema.get("anyOf", [])
+    }
     if isinstance(value, dict):
         properties = schema.get("properties", {})
         extra = schema.get("additionalProperties")
@@ -24,13 +26,12 @@ def coerce_to_schema(value, schema: dict):
         return [coerce_to_schema(item, schema["items"]) for item in value]
     if isinstance(value, str):
         text = value.strip()
-        try:
-            if kind == "integer":
-                return int(text)
-            if kind == "number":
-                return float(text)
-        except ValueError:
-            return value
-        if kind == "boolean" and text.lower() in ("true", "false"):
+        for kind, parse in (("integer", int), ("number", float)):
+            if kind in kinds:
+                try:
+                    return parse(text)
+                except ValueError:
+                    pass
+        if "boolean" in kinds and text.lower() in ("true", "false"):
             return text.lower() == "true"
     return value

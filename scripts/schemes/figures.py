@@ -244,6 +244,38 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, topics: pd.DataFrame):
     return fig
 
 
+def plot_model_selection(selection: pd.DataFrame):
+    """NPMI, diversity and stability across the K grid; the chosen K marked."""
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(1, 3, figsize=(8, 2.8), layout="constrained")
+        for ax, (column, title) in zip(
+            axes,
+            [
+                ("npmi", "NPMI coherence (mean)"),
+                ("diversity", "topic diversity"),
+                ("stability", "stability across seeds"),
+            ],
+            strict=True,
+        ):
+            ax.plot(selection["k"], selection[column], marker="o", color="#0072B2")
+            chosen = selection[selection["chosen"]]
+            ax.scatter(
+                chosen["k"],
+                chosen[column],
+                s=90,
+                facecolors="none",
+                edgecolors="#D55E00",
+                linewidths=2,
+                zorder=3,
+            )
+            ax.set_xlabel("K")
+            ax.set_title(title)
+        fig.suptitle(
+            f"Choosing K (circled: K = {int(selection.loc[selection['chosen'], 'k'].iloc[0])})"
+        )
+    return fig
+
+
 RANKING_MEASURE = "score: claims per 1,000 documents\n(abnormal framing by default; 95% CI)"
 
 
@@ -262,6 +294,8 @@ def build_figure(name: str, inputs):
         return plot_type_contrast(pd.read_csv(inputs["ranking"]), pd.read_csv(inputs["contrast"]))
     if name == "sensitivity":
         return plot_sensitivity(pd.read_csv(inputs["sensitivity"]), pd.read_csv(inputs["spread"]))
+    if name == "model_selection":
+        return plot_model_selection(pd.read_csv(inputs["selection"]))
     if name == "event_topics":
         return plot_event_topics(pd.read_csv(inputs["profile"]))
     raise ValueError(f"unknown figure {name!r}")

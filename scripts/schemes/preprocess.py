@@ -1,14 +1,17 @@
 """Preprocess: sentence segmentation and lemmatisation of every kept document.
 
-Writes one row per sentence (``doc_id, sent_id, start, end, lemmas``); the
-character span points into the document's ``text``. Lemmas keep stopwords
-and negation particles, because claim detection needs them; the topic stage
-removes stopwords and prunes by document frequency itself.
+The documents table (ordered by date and id) is split into ``n_shards``
+contiguous shards, each lemmatised by its own job, so a cluster runs them in
+parallel. Each shard writes one row per sentence (``doc_id, sent_id, start,
+end, lemmas``); the character span points into the document's ``text``.
+Lemmas keep stopwords and negation particles, because claim detection needs
+them; the topic stage removes stopwords and prunes by document frequency.
 """
 
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from schemes.nlp import Lemmatizer, sentences
 
@@ -27,13 +30,32 @@ def sentence_table(documents: pd.DataFrame, lemmatizer: Lemmatizer | None = None
     return table.astype({"sent_id": "int32", "start": "int32", "end": "int32"})
 
 
-def run_preprocess(documents_path: str, sentences_path: str) -> dict:
-    documents = pd.read_parquet(documents_path, columns=["doc_id", "text"])
+def shard_bounds(n_rows: int, shard: int, n_shards: int) -> tuple[int, int]:
+    """Row range of one contiguous shard; shards differ in size by at most one row."""
+    if not 0 <= shard < n_shards:
+        raise ValueError(f"shard {shard} outside 0..{n_shards - 1}")
+    return n_rows * shard // n_shards, n_rows * (shard + 1) // n_shards
+
+
+def read_sentences(paths, columns=None) -> pd.DataFrame:
+    """Concatenate sentence shards in shard order (the documents' order)."""
+    if isinstance(paths, str):
+        paths = [paths]
+    return pd.concat([pd.read_parquet(p, columns=columns) for p in paths], ignore_index=True)
+
+
+def run_preprocess(
+    documents_path: str, sentences_path: str, shard: int = 0, n_shards: int = 1
+) -> dict:
+    n_rows = pq.ParquetFile(documents_path).metadata.num_rows
+    first, last = shard_bounds(n_rows, shard, n_shards)
+    documents = pd.read_parquet(documents_path, columns=["doc_id", "text"]).iloc[first:last]
     lemmatizer = Lemmatizer()
     table = sentence_table(documents, lemmatizer)
     table.to_parquet(sentences_path, index=False)
     n_tokens = int(table["lemmas"].str.count(" ").sum() + (table["lemmas"] != "").sum())
     return {
+        "shard": f"{shard + 1}/{n_shards}",
         "documents": len(documents),
         "sentences": len(table),
         "tokens": n_tokens,

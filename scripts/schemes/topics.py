@@ -1,22 +1,46 @@
-"""Topic stage: topic-model tokens, a seeded gensim LDA and its outputs.
+"""Topic stage: modelling tokens, K selection, the final model and its outputs.
 
-``doc_tokens`` drops stopwords and prunes the vocabulary by document
-frequency; ``fit_lda`` uses gensim's single-process ``LdaModel`` because it is
-reproducible with a fixed ``random_state`` (``LdaMulticore`` is not, even with
-one worker). Every table is written with fixed float formatting so that the
-same config and seed give byte-identical files.
+* :func:`doc_tokens` drops stopwords, joins frequent collocations into
+  phrases (gensim ``Phrases``, per language: "государственный_департамент",
+  "european_union") and prunes the vocabulary by document frequency within
+  each language.
+* :func:`pool_documents` optionally pools short documents (headlines) into
+  pseudo-documents (e.g. per source and day) for modelling; every member
+  document then carries its pool's topic shares.
+* :func:`select_k` fits a grid of K and scores each fit by NPMI coherence,
+  topic diversity and stability across seeds; :func:`choose_k` applies the
+  documented rule.
+* :func:`run_topics` fits the chosen backend (``schemes.topic_models``),
+  with lexicon-seeded topics first, and writes the document-topic matrix, the
+  topic table (top words by probability and by FREX, automatic label), topic
+  prevalence per period with bootstrap CIs, and the share of the seeded
+  framing topics per document.
+
+Every table is written with fixed float formatting so that the same config
+and seed give byte-identical files.
 """
 
 from __future__ import annotations
-
-import logging
 
 import numpy as np
 import pandas as pd
 
 from schemes.nlp import load_wordlist
+from schemes.preprocess import read_sentences
+from schemes.topic_models import choose_k, diversity, fit_topics, frex, npmi, stability
 
 TABLE_FLOAT = "%.6f"
+POOLS = {"none": None, "day": "D", "week": "W", "source_day": "D", "source_week": "W"}
+
+
+def _phrases(token_lists: list[list[str]], min_count: int, threshold: float) -> list[list[str]]:
+    from gensim.models.phrases import Phrases
+
+    if not token_lists:
+        return token_lists
+    model = Phrases(token_lists, min_count=min_count, threshold=threshold, delimiter="_")
+    frozen = model.freeze()
+    return [frozen[tokens] for tokens in token_lists]
 
 
 def doc_tokens(
@@ -26,8 +50,9 @@ def doc_tokens(
     min_df: int,
     max_df: float,
     min_token_length: int = 2,
+    phrases: dict | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-document content lemmas after stopword removal and document-frequency pruning.
+    """Per-document content lemmas after stopwords, phrases and document-frequency pruning.
 
     Returns ``(tokens, vocabulary)``: tokens has ``doc_id, tokens`` (space-joined,
     in text order) for every document, vocabulary has ``lemma, df`` for the
@@ -36,20 +61,25 @@ def doc_tokens(
     lang = documents.set_index("doc_id")["lang"]
     joined = sentences.groupby("doc_id", sort=False)["lemmas"].agg(" ".join)
     joined = joined.reindex(documents["doc_id"]).fillna("")
+    langs = lang.reindex(joined.index).to_numpy()
     token_lists = []
     for doc_id, text in joined.items():
         stop = stopwords.get(lang[doc_id], set())
         token_lists.append(
             [t for t in text.split() if len(t) >= min_token_length and t not in stop]
         )
-    # Document frequency is counted within each language: in a bilingual
-    # corpus a word of the minority language never reaches a corpus-wide
-    # max_df, however common it is among that language's documents.
-    langs = lang.reindex(joined.index).to_numpy()
+    # Phrases and document frequency are learnt within each language: in a
+    # bilingual corpus a word of the minority language never reaches a
+    # corpus-wide max_df, however common it is among that language's documents.
     keep: set[str] = set()
     df: dict[str, int] = {}
     for language in sorted(set(langs)):
-        members = [tl for tl, code in zip(token_lists, langs, strict=True) if code == language]
+        rows = [i for i, code in enumerate(langs) if code == language]
+        members = [token_lists[i] for i in rows]
+        if phrases and phrases.get("min_count", 0) > 0:
+            members = _phrases(members, phrases["min_count"], phrases["threshold"])
+            for i, tokens in zip(rows, members, strict=True):
+                token_lists[i] = tokens
         counts: dict[str, int] = {}
         for tokens in members:
             for token in set(tokens):
@@ -76,68 +106,103 @@ def load_stopwords(paths: dict[str, str]) -> dict[str, set[str]]:
 
 
 def run_topic_tokens(
-    sentences_path: str,
+    sentences_paths,
     documents_path: str,
     stopword_paths: dict[str, str],
     min_df: int,
     max_df: float,
     min_token_length: int,
+    phrases: dict,
     tokens_path: str,
     vocabulary_path: str,
 ) -> dict:
-    sentences = pd.read_parquet(sentences_path, columns=["doc_id", "lemmas"])
+    sentences = read_sentences(sentences_paths, columns=["doc_id", "lemmas"])
     documents = pd.read_parquet(documents_path, columns=["doc_id", "lang"])
     tokens, vocabulary = doc_tokens(
-        sentences, documents, load_stopwords(stopword_paths), min_df, max_df, min_token_length
+        sentences,
+        documents,
+        load_stopwords(stopword_paths),
+        min_df,
+        max_df,
+        min_token_length,
+        phrases,
     )
     tokens.to_parquet(tokens_path, index=False)
     vocabulary.to_csv(vocabulary_path, index=False)
-    return {"documents": len(tokens), "vocabulary": len(vocabulary)}
+    n_phrases = int(vocabulary["lemma"].str.contains("_").sum())
+    return {"documents": len(tokens), "vocabulary": len(vocabulary), "phrases": n_phrases}
 
 
-def fit_lda(token_lists: list[list[str]], k: int, seed: int, passes: int, iterations: int):
-    """Fit gensim LdaModel; returns (model, dictionary, corpus)."""
-    from gensim.corpora import Dictionary
-    from gensim.models import LdaModel
-
-    logging.getLogger("gensim").setLevel(logging.WARNING)
-    dictionary = Dictionary(token_lists)
-    corpus = [dictionary.doc2bow(tokens) for tokens in token_lists]
-    model = LdaModel(
-        corpus=corpus,
-        id2word=dictionary,
-        num_topics=k,
-        random_state=seed,
-        passes=passes,
-        iterations=iterations,
-        chunksize=4000,
-        alpha="symmetric",
-        eta=None,
-        eval_every=None,
-        dtype=np.float64,
-    )
-    return model, dictionary, corpus
+def pool_documents(documents: pd.DataFrame, pool: str) -> np.ndarray:
+    """Pool index of every document (0..P-1); ``none`` keeps documents apart."""
+    if pool not in POOLS:
+        raise ValueError(f"topics.pool must be one of {', '.join(POOLS)}, not {pool!r}")
+    if POOLS[pool] is None:
+        return np.arange(len(documents))
+    period = documents["date"].dt.to_period(POOLS[pool]).astype(str)
+    key = documents["source"].astype(str) + "|" + period if pool.startswith("source") else period
+    return pd.factorize(key, sort=True)[0]
 
 
-def doc_topic_matrix(model, corpus) -> np.ndarray:
-    theta = np.zeros((len(corpus), model.num_topics))
-    for row, bow in enumerate(corpus):
-        for topic, share in model.get_document_topics(bow, minimum_probability=0.0):
-            theta[row, topic] = share
-    return theta
+def modelling_corpus(tokens: pd.DataFrame, pools: np.ndarray) -> list[list[str]]:
+    """Token lists of the modelling units (documents or pools), in pool order."""
+    token_lists: list[list[str]] = [[] for _ in range(int(pools.max()) + 1 if len(pools) else 0)]
+    for pool, text in zip(pools, tokens["tokens"], strict=True):
+        token_lists[pool].extend(text.split())
+    return token_lists
 
 
-def topic_table(model, top_n: int) -> pd.DataFrame:
+def seed_words(lexicon_paths: dict[str, str], seeded: list[dict]) -> list[list[str]]:
+    """Single-lemma lexicon terms of the named parts, one list per seeded topic."""
+    if not seeded:
+        return []
+    from schemes.claims import load_lexicon
+    from schemes.nlp import Lemmatizer
+
+    lemmatizer = Lemmatizer()
+    lexicons = [load_lexicon(path, lemmatizer) for path in lexicon_paths.values()]
+    out = []
+    for spec in seeded:
+        words = set()
+        for lexicon in lexicons:
+            for entries in lexicon.index.values():
+                for term, part, category in entries:
+                    if len(term) == 1 and (part in spec["parts"] or category in spec["parts"]):
+                        words.add(term[0])
+        out.append(sorted(words))
+    return out
+
+
+def expand_seeds(seeds: list[list[str]], vocabulary: set[str]) -> list[list[str]]:
+    """Seed words present in the vocabulary, plus the phrases that contain one
+    ("тайно_финансировать" carries the seed "тайно")."""
+    out = []
+    for words in seeds:
+        wanted = set(words)
+        out.append(sorted(v for v in vocabulary if v in wanted or wanted & set(v.split("_"))))
+    return out
+
+
+def topic_table(fit, top_n: int, seeded_names: list[str]) -> pd.DataFrame:
+    frex_scores = frex(fit.phi)
     rows = []
-    for topic in range(model.num_topics):
-        terms = model.show_topic(topic, topn=top_n)
-        words = [w for w, _ in terms]
+    for topic, words in enumerate(fit.top_words(top_n)):
+        by_frex = [
+            fit.vocabulary[i] for i in np.argsort(-frex_scores[topic], kind="stable")[:top_n]
+        ]
+        weights = np.sort(fit.phi[topic])[::-1][:top_n]
+        prefix = (
+            f"S{topic:02d} {seeded_names[topic]}:" if topic < len(seeded_names) else f"T{topic:02d}"
+        )
         rows.append(
             {
                 "topic": topic,
-                "label": f"T{topic:02d} " + " / ".join(words[:3]),
+                "label": f"{prefix} " + " / ".join(by_frex[:3]),
+                "seeded": seeded_names[topic] if topic < len(seeded_names) else "",
                 "top_words": " ".join(words),
-                "top_weights": " ".join(f"{p:.4f}" for _, p in terms),
+                "top_weights": " ".join(f"{p:.4f}" for p in weights),
+                "frex_words": " ".join(by_frex),
+                "share": float(fit.theta[:, topic].mean()) if len(fit.theta) else 0.0,
             }
         )
     return pd.DataFrame(rows)
@@ -149,42 +214,150 @@ def time_bins(dates: pd.Series, bin_: str) -> pd.Series:
     return dates.dt.to_period(freq).astype(str)
 
 
-def topic_prevalence(theta: pd.DataFrame, dates: pd.Series, bin_: str) -> pd.DataFrame:
-    """Mean topic share per time bin (long format: period, topic, share, n_docs)."""
-    frame = theta.copy()
-    frame["period"] = time_bins(dates, bin_).to_numpy()
-    grouped = frame.groupby("period", sort=True)
-    means = grouped.mean()
-    counts = grouped.size()
-    long = means.reset_index().melt(id_vars="period", var_name="topic", value_name="share")
-    long["topic"] = long["topic"].str.removeprefix("topic_").astype(int)
-    long["n_docs"] = long["period"].map(counts).astype(int)
-    return long.sort_values(["period", "topic"]).reset_index(drop=True)
+def topic_prevalence(
+    theta: pd.DataFrame, dates: pd.Series, bin_: str, n_boot: int = 0, seed: int = 0
+) -> pd.DataFrame:
+    """Mean topic share per period, with percentile bootstrap CIs over documents."""
+    values = theta.to_numpy(dtype=float)
+    periods = time_bins(dates, bin_).to_numpy()
+    rng = np.random.default_rng(seed)
+    rows = []
+    for period in sorted(set(periods)):
+        members = values[periods == period]
+        mean = members.mean(axis=0)
+        if n_boot:
+            weights = rng.poisson(1.0, size=(n_boot, len(members))).astype(float)
+            totals = np.maximum(weights.sum(axis=1, keepdims=True), 1)
+            boot = (weights @ members) / totals
+            low, high = np.quantile(boot, [0.025, 0.975], axis=0)
+        else:
+            low = high = np.full(len(mean), np.nan)
+        for topic in range(values.shape[1]):
+            rows.append(
+                {
+                    "period": period,
+                    "topic": topic,
+                    "share": mean[topic],
+                    "ci_low": low[topic],
+                    "ci_high": high[topic],
+                    "n_docs": len(members),
+                }
+            )
+    return pd.DataFrame(rows, columns=["period", "topic", "share", "ci_low", "ci_high", "n_docs"])
+
+
+def select_k(
+    token_lists,
+    backend: str,
+    grid: list[int],
+    seed: int,
+    extra_seeds: int,
+    top_n: int,
+    options: dict,
+) -> pd.DataFrame:
+    """NPMI, diversity and stability of a fit for every K of the grid."""
+    rows = []
+    for k in grid:
+        fit = fit_topics(backend, token_lists, k, seed, **options)
+        top = fit.top_words(top_n)
+        scores = npmi(top, token_lists)
+        # NMF's nndsvda start ignores the seed: refit from random starts instead.
+        refit = {**options, "init": "random"} if backend == "nmf" else options
+        stabilities = [
+            stability(top, fit_topics(backend, token_lists, k, seed + s, **refit).top_words(top_n))
+            for s in range(1, extra_seeds + 1)
+        ]
+        rows.append(
+            {
+                "k": k,
+                "npmi": float(scores.mean()),
+                "npmi_min": float(scores.min()),
+                "diversity": diversity(top),
+                "stability": float(np.mean(stabilities)) if stabilities else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _options(settings: dict) -> dict:
+    """Backend-specific settings (topics.gensim_lda, topics.nmf, topics.tomotopy_lda)."""
+    return dict(settings.get(settings["backend"], {}))
+
+
+def run_topic_selection(
+    tokens_path: str, documents_path: str, settings: dict, outputs: dict
+) -> dict:
+    tokens = pd.read_parquet(tokens_path)
+    documents = pd.read_parquet(documents_path, columns=["doc_id", "date", "source"])
+    documents = documents.set_index("doc_id").loc[tokens["doc_id"]].reset_index()
+    token_lists = modelling_corpus(tokens, pool_documents(documents, settings["pool"]))
+    selection = settings["selection"]
+    table = select_k(
+        token_lists,
+        settings["backend"],
+        selection["grid"],
+        settings["seed"],
+        selection["stability_seeds"],
+        10,
+        _options(settings),
+    )
+    chosen = choose_k(table, selection["min_diversity"])
+    table["chosen"] = table["k"] == chosen
+    table.to_csv(outputs["selection"], index=False, float_format="%.4f")
+    return {"chosen_k": chosen, "grid": selection["grid"]}
 
 
 def run_topics(
     tokens_path: str,
     documents_path: str,
+    selection_path: str | None,
+    lexicon_paths: dict[str, str],
+    settings: dict,
     outputs: dict,
-    k: int,
-    seed: int,
-    passes: int,
-    iterations: int,
-    top_n: int,
-    time_bin: str,
 ) -> dict:
     tokens = pd.read_parquet(tokens_path)
-    documents = pd.read_parquet(documents_path, columns=["doc_id", "date"])
-    token_lists = [t.split() for t in tokens["tokens"]]
-    model, _, corpus = fit_lda(token_lists, k, seed, passes, iterations)
-    theta = doc_topic_matrix(model, corpus)
-    doc_topics = pd.DataFrame(theta, columns=[f"topic_{t}" for t in range(k)])
+    documents = pd.read_parquet(documents_path, columns=["doc_id", "date", "source"])
+    documents = documents.set_index("doc_id").loc[tokens["doc_id"]].reset_index()
+    k = settings["k"]
+    if k == "auto":
+        selection = pd.read_csv(selection_path)
+        k = int(selection.loc[selection["chosen"], "k"].iloc[0])
+    pools = pool_documents(documents, settings["pool"])
+    token_lists = modelling_corpus(tokens, pools)
+    seeded = settings.get("seeded", [])
+    vocabulary = {t for tokens in token_lists for t in tokens}
+    seeds = expand_seeds(seed_words(lexicon_paths, seeded), vocabulary)
+    fit = fit_topics(
+        settings["backend"], token_lists, k, settings["seed"], seeds, **_options(settings)
+    )
+    theta = fit.theta[pools]
+    columns = [f"topic_{t}" for t in range(k)]
+    doc_topics = pd.DataFrame(theta, columns=columns)
     doc_topics.insert(0, "doc_id", tokens["doc_id"].to_numpy())
     doc_topics.to_parquet(outputs["doc_topics"], index=False)
-    topic_table(model, top_n).to_csv(outputs["topics"], index=False)
-    dates = documents.set_index("doc_id")["date"].reindex(doc_topics["doc_id"])
+    names = [spec["name"] for spec in seeded]
+    table = topic_table(fit, settings["top_n"], names)
+    table.to_csv(outputs["topics"], index=False, float_format=TABLE_FLOAT)
     prevalence = topic_prevalence(
-        doc_topics.drop(columns="doc_id"), dates.reset_index(drop=True), time_bin
+        doc_topics[columns],
+        documents["date"],
+        settings["time_bin"],
+        settings["bootstrap"],
+        settings["seed"],
     )
     prevalence.to_csv(outputs["prevalence"], index=False, float_format=TABLE_FLOAT)
-    return {"documents": len(tokens), "k": k, "vocabulary": len(model.id2word)}
+    framing = pd.DataFrame({"doc_id": doc_topics["doc_id"]})
+    for topic, name in enumerate(names):
+        framing[f"topic_share_{name}"] = theta[:, topic]
+    framing.to_parquet(outputs["framing_share"], index=False)
+    top = fit.top_words(10)
+    return {
+        "backend": settings["backend"],
+        "documents": len(tokens),
+        "modelling_units": len(token_lists),
+        "k": k,
+        "vocabulary": len(fit.vocabulary),
+        "npmi": round(float(npmi(top, token_lists).mean()), 4),
+        "diversity": round(diversity(top), 4),
+        "seeded": {name: len(words) for name, words in zip(names, seeds, strict=True)},
+    }

@@ -357,9 +357,11 @@ def run_export(
     guide_source,
     guide_output,
 ):
+    from schemes.preprocess import read_sentences
+
     sample = export_sample(
         pd.read_parquet(documents_path),
-        pd.read_parquet(sentences_path),
+        read_sentences(sentences_path),
         pd.read_csv(claims_path),
         pd.read_parquet(candidates_path),
         sizes,

@@ -27,11 +27,13 @@ FIGURES = [
     "framing_timeseries",
     "topic_prevalence",
     "event_topics",
+    "model_selection",
 ]
 
 
 wildcard_constraints:
     corpus=CORPUS,
+    shard=r"\d+",
 
 
 def get_corpus_inputs(wildcards):
@@ -55,6 +57,27 @@ def get_corpus_inputs(wildcards):
     return files
 
 
+def get_sentence_shards(wildcards):
+    """Every lemmatised sentence shard of the corpus, in shard order."""
+    return expand(
+        "results/{corpus}/preprocess/sentences/shard_{shard}.parquet",
+        corpus=wildcards.corpus,
+        shard=range(config["preprocess"]["shards"]),
+    )
+
+
+def get_topics_inputs(wildcards):
+    """Topic-model inputs; the K-selection table only when topics.k is auto."""
+    inputs = {
+        "tokens": f"results/{wildcards.corpus}/preprocess/doc_tokens.parquet",
+        "documents": f"results/{wildcards.corpus}/ingest/documents.parquet",
+        "lexicons": list(config["framing"]["lexicons"].values()),
+    }
+    if config["topics"]["k"] == "auto":
+        inputs["selection"] = f"results/{wildcards.corpus}/topics/model_selection.csv"
+    return inputs
+
+
 def get_figure_other_formats(name):
     """Files of one figure in the configured formats besides PNG (always made for the report)."""
     return expand(
@@ -70,6 +93,8 @@ def get_final_outputs():
         "results/{corpus}/ingest/quarantine.csv",
         "results/{corpus}/topics/topics.csv",
         "results/{corpus}/topics/topic_prevalence.csv",
+        "results/{corpus}/topics/model_selection.csv",
+        "results/{corpus}/framing/measure_agreement.csv",
         "results/{corpus}/framing/claims.csv",
         "results/{corpus}/tables/event_ranking.csv",
         "results/{corpus}/tables/event_ranking.tex",

@@ -107,6 +107,27 @@ rule figure_sensitivity:
         "../../scripts/rules/figure.py"
 
 
+rule figure_model_selection:
+    input:
+        selection="results/{corpus}/topics/model_selection.csv",
+    output:
+        png=report(
+            "results/{corpus}/figures/model_selection.png",
+            caption="../report/model_selection.rst",
+            category="Topics",
+        ),
+        other=get_figure_other_formats("model_selection"),
+    log:
+        "results/{corpus}/logs/figure_model_selection.log",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        figure="model_selection",
+        dpi=config["figures"]["dpi"],
+    script:
+        "../../scripts/rules/figure.py"
+
+
 rule figure_event_topics:
     input:
         profile="results/{corpus}/tables/event_topics.csv",

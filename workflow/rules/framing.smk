@@ -1,6 +1,6 @@
 rule claims:
     input:
-        sentences="results/{corpus}/preprocess/sentences.parquet",
+        sentences=get_sentence_shards,
         documents="results/{corpus}/ingest/documents.parquet",
         lexicons=list(config["framing"]["lexicons"].values()),
     output:
@@ -11,11 +11,6 @@ rule claims:
         ),
         candidates="results/{corpus}/framing/candidates.parquet",
         doc_claims="results/{corpus}/framing/doc_claims.parquet",
-        agreement=report(
-            "results/{corpus}/framing/measure_agreement.csv",
-            caption="../report/measure_agreement.rst",
-            category="Framing",
-        ),
     log:
         "results/{corpus}/logs/claims.log",
     benchmark:
@@ -32,3 +27,21 @@ rule claims:
         },
     script:
         "../../scripts/rules/claims.py"
+
+
+rule framing_agreement:
+    input:
+        doc_claims="results/{corpus}/framing/doc_claims.parquet",
+        framing_share="results/{corpus}/topics/framing_topic_share.parquet",
+    output:
+        agreement=report(
+            "results/{corpus}/framing/measure_agreement.csv",
+            caption="../report/measure_agreement.rst",
+            category="Framing",
+        ),
+    log:
+        "results/{corpus}/logs/framing_agreement.log",
+    conda:
+        "../envs/schemes.yaml"
+    script:
+        "../../scripts/rules/framing_agreement.py"

@@ -2,20 +2,22 @@ rule sentences:
     input:
         documents="results/{corpus}/ingest/documents.parquet",
     output:
-        sentences="results/{corpus}/preprocess/sentences.parquet",
+        sentences="results/{corpus}/preprocess/sentences/shard_{shard}.parquet",
     log:
-        "results/{corpus}/logs/sentences.log",
+        "results/{corpus}/logs/sentences_{shard}.log",
     benchmark:
-        "results/{corpus}/benchmarks/sentences.tsv"
+        "results/{corpus}/benchmarks/sentences_{shard}.tsv"
     conda:
         "../envs/schemes.yaml"
+    params:
+        n_shards=config["preprocess"]["shards"],
     script:
         "../../scripts/rules/sentences.py"
 
 
 rule topic_tokens:
     input:
-        sentences="results/{corpus}/preprocess/sentences.parquet",
+        sentences=get_sentence_shards,
         documents="results/{corpus}/ingest/documents.parquet",
         stopwords=list(config["preprocess"]["stopwords"].values()),
     output:
@@ -30,5 +32,6 @@ rule topic_tokens:
         min_df=config["preprocess"]["min_df"],
         max_df=config["preprocess"]["max_df"],
         min_token_length=config["preprocess"]["min_token_length"],
+        phrases=config["preprocess"]["phrases"],
     script:
         "../../scripts/rules/topic_tokens.py"

@@ -1,7 +1,28 @@
-rule topics:
+rule topic_selection:
     input:
         tokens="results/{corpus}/preprocess/doc_tokens.parquet",
         documents="results/{corpus}/ingest/documents.parquet",
+    output:
+        selection=report(
+            "results/{corpus}/topics/model_selection.csv",
+            caption="../report/model_selection_table.rst",
+            category="Topics",
+        ),
+    log:
+        "results/{corpus}/logs/topic_selection.log",
+    benchmark:
+        "results/{corpus}/benchmarks/topic_selection.tsv"
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        settings=config["topics"],
+    script:
+        "../../scripts/rules/topic_selection.py"
+
+
+rule topics:
+    input:
+        unpack(get_topics_inputs),
     output:
         doc_topics="results/{corpus}/topics/doc_topics.parquet",
         topics=report(
@@ -10,6 +31,7 @@ rule topics:
             category="Topics",
         ),
         prevalence="results/{corpus}/topics/topic_prevalence.csv",
+        framing_share="results/{corpus}/topics/framing_topic_share.parquet",
     log:
         "results/{corpus}/logs/topics.log",
     benchmark:
@@ -17,11 +39,7 @@ rule topics:
     conda:
         "../envs/schemes.yaml"
     params:
-        k=config["topics"]["k"],
-        seed=config["topics"]["seed"],
-        passes=config["topics"]["passes"],
-        iterations=config["topics"]["iterations"],
-        top_n=config["topics"]["top_n"],
-        time_bin=config["topics"]["time_bin"],
+        settings=config["topics"],
+        lexicons=config["framing"]["lexicons"],
     script:
         "../../scripts/rules/topics.py"

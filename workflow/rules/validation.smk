@@ -1,7 +1,7 @@
 rule validation_sample:
     input:
         documents="results/{corpus}/ingest/documents.parquet",
-        sentences="results/{corpus}/preprocess/sentences.parquet",
+        sentences=get_sentence_shards,
         claims="results/{corpus}/framing/claims.csv",
         candidates="results/{corpus}/framing/candidates.parquet",
         guide=config["validation"]["guide"],
