@@ -41,7 +41,7 @@ lock:
 	  && /tmp/schemes-lock/bin/pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock
 
 bench: env
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/topics_bench.py
 
 clean:
 	rm -rf results/* .snakemake data/demo/*.gz data/demo/*.csv

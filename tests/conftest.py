@@ -10,12 +10,22 @@ SHARED = ROOT.parent / "shared" / "corpora"
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 
-def run_snakemake(*args, check=True, timeout=1800):
-    """Run snakemake in the repository root; return the CompletedProcess."""
+LINKED = ["Snakefile", "workflow", "config", "scripts", "profiles"]
+
+
+def link_workflow(workdir):
+    """Make ``workdir`` a fresh working directory of this workflow (symlinks)."""
+    for name in LINKED:
+        (workdir / name).symlink_to(ROOT / name)
+    return workdir
+
+
+def run_snakemake(*args, check=True, timeout=1800, cwd=ROOT):
+    """Run snakemake (in the repository root by default); return the CompletedProcess."""
     env = dict(os.environ, PYTHONHASHSEED="0")
     proc = subprocess.run(
         [SNAKEMAKE, *args],
-        cwd=ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -269,3 +269,26 @@ def test_sensitivity_tolerates_events_without_documents(tmp_path):
     )
     assert long.loc[long["event_id"] == "z", "rank"].isna().all()
     assert spread.set_index("event_id").loc["z"].isna()["rank_min"]
+
+
+def test_event_topic_profile_difference_and_ci(tmp_path):
+    from schemes.events import event_topic_profile
+
+    days = list(pd.date_range("2004-01-01", "2004-03-31"))
+    doc_claims = doc_claims_for([(d, 0) for d in days])
+    in_event = (doc_claims["date"] >= "2004-03-01").to_numpy()
+    doc_topics = pd.DataFrame(
+        {"doc_id": doc_claims["doc_id"], "topic_0": np.where(in_event, 0.8, 0.2)}
+    )
+    doc_topics["topic_1"] = 1 - doc_topics["topic_0"]
+    events = load_events(catalogue(tmp_path, [("a", "A", "x", "2004-03-01", "2004-03-31")]))
+    profile = event_topic_profile(
+        doc_topics,
+        doc_claims,
+        event_windows(events, 0, 0, 59),
+        10,
+        pd.DataFrame({"topic": [0, 1], "label": ["T0", "T1"]}),
+    ).set_index("topic")
+    assert profile.loc[0, "difference"] == pytest.approx(0.6)
+    assert profile.loc[0, "ci_low"] <= 0.6 <= profile.loc[0, "ci_high"]
+    assert profile.loc[1, "difference"] == pytest.approx(-0.6)

@@ -6,17 +6,12 @@ user would. These runs read but never copy the corpora.
 """
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, link_workflow, run_snakemake
 
 pytestmark = [pytest.mark.real, pytest.mark.e2e]
-SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 CORPORA = {
     "1tv-leads": SHARED / "1tv-leads" / "*.jsonl.gz",
@@ -30,23 +25,13 @@ def test_pipeline_runs_on_real_corpus(name, tmp_path):
     path = CORPORA[name]
     if not list(path.parent.glob(path.name)):
         pytest.skip(f"{path} not present")
-    for link in ("Snakefile", "workflow", "config", "scripts", "profiles"):
-        (tmp_path / link).symlink_to(ROOT / link)
-    proc = subprocess.run(
-        [
-            SNAKEMAKE,
-            "--configfile",
-            f"config/corpora/{name}.yaml",
-            "--config",
-            f"corpus={{path: '{path}'}}",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        env=dict(os.environ, PYTHONHASHSEED="0"),
+    run_snakemake(
+        "--configfile",
+        f"config/corpora/{name}.yaml",
+        "--config",
+        f"corpus={{path: '{path}'}}",
+        cwd=link_workflow(tmp_path),
     )
-    assert proc.returncode == 0, proc.stderr[-6000:]
     results = tmp_path / "results" / name
     summary = json.loads((results / "ingest" / "summary.json").read_text())
     assert summary["read"] == summary["kept"] + summary["quarantined"] + summary["duplicates"]
@@ -54,3 +39,5 @@ def test_pipeline_runs_on_real_corpus(name, tmp_path):
     ranking = pd.read_csv(results / "tables" / "event_ranking.csv")
     assert len(ranking) == len(pd.read_csv(ROOT / "config" / "events.tsv", sep="\t"))
     assert (results / "figures" / "event_ranking.pdf").stat().st_size > 0
+    selection = pd.read_csv(results / "topics" / "model_selection.csv")
+    assert selection["chosen"].sum() == 1 and (results / "figures" / "model_selection.pdf").exists()

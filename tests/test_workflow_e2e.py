@@ -6,41 +6,23 @@ code and config), so the test neither reads nor disturbs ``results/``.
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import link_workflow, run_snakemake
 from scipy.stats import spearmanr
 
 pytestmark = pytest.mark.e2e
-SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
-LINKED = ["Snakefile", "workflow", "config", "scripts", "profiles"]
 
 
-def snakemake(workdir, *args, timeout=1500):
-    proc = subprocess.run(
-        [SNAKEMAKE, *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=dict(os.environ, PYTHONHASHSEED="0"),
-    )
-    assert proc.returncode == 0, (
-        f"snakemake {args} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}"
-    )
+def snakemake(workdir, *args):
+    proc = run_snakemake(*args, cwd=workdir)
     return proc.stdout + proc.stderr
 
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
-    work = tmp_path_factory.mktemp("workflow")
-    for name in LINKED:
-        (work / name).symlink_to(ROOT / name)
+    work = link_workflow(tmp_path_factory.mktemp("workflow"))
     snakemake(work)  # a bare `snakemake`: the profile supplies the cores
     return work
 

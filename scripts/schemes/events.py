@@ -487,24 +487,36 @@ def sensitivity(
     return long, tau.reset_index(), spread
 
 
+def _weighted_means(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    return (weights @ values) / np.maximum(weights.sum(axis=1, keepdims=True), 1)
+
+
 def event_topic_profile(
     doc_topics: pd.DataFrame,
     doc_claims: pd.DataFrame,
     windows: pd.DataFrame,
     min_baseline_docs: int,
     topics: pd.DataFrame,
+    n_boot: int = 200,
+    seed: int = 0,
 ) -> pd.DataFrame:
-    """Mean topic share in each window versus its baseline (long format)."""
+    """Mean topic share in each window versus its baseline, with bootstrap CIs
+    of the difference (documents resampled within window and baseline)."""
     in_window, in_base, _ = memberships(doc_claims, windows, min_baseline_docs)
     theta = doc_topics.set_index("doc_id").reindex(doc_claims["doc_id"]).fillna(0).to_numpy()
     rows = []
     labels = topics.set_index("topic")["label"]
+    rng = np.random.default_rng(seed)
     for j, event_id in enumerate(windows["event_id"]):
-        win, base = in_window[:, j], in_base[:, j]
-        if not win.any():
+        win, base = theta[in_window[:, j]], theta[in_base[:, j]]
+        if not len(win):
             continue
-        in_share = theta[win].mean(axis=0)
-        base_share = theta[base].mean(axis=0) if base.any() else np.full(theta.shape[1], np.nan)
+        in_share = win.mean(axis=0)
+        base_share = base.mean(axis=0) if len(base) else np.full(theta.shape[1], np.nan)
+        boot = _weighted_means(win, rng.poisson(1.0, (n_boot, len(win))).astype(float))
+        if len(base):
+            boot = boot - _weighted_means(base, rng.poisson(1.0, (n_boot, len(base))).astype(float))
+        low, high = np.quantile(boot, [0.025, 0.975], axis=0)
         for topic in range(theta.shape[1]):
             rows.append(
                 {
@@ -514,11 +526,21 @@ def event_topic_profile(
                     "window_share": in_share[topic],
                     "baseline_share": base_share[topic],
                     "difference": in_share[topic] - base_share[topic],
+                    "ci_low": low[topic] if len(base) else np.nan,
+                    "ci_high": high[topic] if len(base) else np.nan,
                 }
             )
-    return pd.DataFrame(
-        rows, columns=["event_id", "topic", "label", "window_share", "baseline_share", "difference"]
-    )
+    columns = [
+        "event_id",
+        "topic",
+        "label",
+        "window_share",
+        "baseline_share",
+        "difference",
+        "ci_low",
+        "ci_high",
+    ]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def framing_timeseries(doc_claims: pd.DataFrame, bin_: str) -> pd.DataFrame:
