@@ -241,6 +241,15 @@ def test_sensitivity_grid_gives_tau_and_flags_movers(two_events):
     )
     assert long["setting"].nunique() == 4
     assert tau.shape == (4, 5)
+    share = pd.DataFrame(
+        {"doc_id": doc_claims["doc_id"], "topic_share_x": doc_claims["n_claims"] / 2}
+    )
+    long, tau, _ = sensitivity(
+        doc_claims, events, [(0, 0)], ["n_claims"], 60, 50, "month", 1, topic_share=share
+    )
+    assert set(long["measure"]) == {"n_claims", "excess_topic_share_x"}
+    top = long[long["measure"] == "excess_topic_share_x"].set_index("event_id")
+    assert top.loc["a", "rank"] == 1
     assert set(spread.columns) >= {"event_id", "rank_min", "rank_max", "rank_range", "moves_most"}
 
 

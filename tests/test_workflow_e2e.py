@@ -124,7 +124,7 @@ def test_type_contrast_and_sensitivity_tables(workdir):
     assert (row["type_a"], row["type_b"]) == ("color_revolution", "nato_summit")
     assert 0 < row["p_permutation"] <= 1 and row["ci_low"] <= row["difference"] <= row["ci_high"]
     tau = pd.read_csv(workdir / "results/demo/tables/sensitivity_tau.csv").set_index("setting")
-    assert tau.shape[0] == tau.shape[1] == 16
+    assert tau.shape == (20, 20)  # 4 windows x (4 measures + the seeded-topic measure)
     assert (tau.to_numpy().diagonal() == 1).all()
 
 

@@ -13,4 +13,5 @@ run(
     min_baseline_docs=snakemake.params.min_baseline_docs,
     model_degree=snakemake.params.model_degree,
     time_bin=snakemake.params.time_bin,
+    framing_share_path=snakemake.input.framing_share,
 )

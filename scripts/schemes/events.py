@@ -438,10 +438,22 @@ def sensitivity(
     min_baseline_docs: int,
     model_bin: str,
     model_degree: int,
+    topic_share: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Re-rank under every window x measure; return (long ranks, Kendall tau, per-event spread)."""
+    """Re-rank under every window x measure; return (long ranks, Kendall tau, per-event spread).
+
+    With ``topic_share`` (document shares of lexicon-seeded topics from the
+    topic stage) each seeded topic adds a topic-based measure: its mean share
+    in the window minus its baseline share, in percentage points.
+    """
     from scipy.stats import kendalltau
 
+    share_columns = [] if topic_share is None else [c for c in topic_share.columns if c != "doc_id"]
+    shares = (
+        None
+        if topic_share is None
+        else topic_share.set_index("doc_id").reindex(doc_claims["doc_id"]).fillna(0).to_numpy()
+    )
     rows = []
     for before, after in window_grid:
         study = EventStudy(
@@ -453,7 +465,12 @@ def sensitivity(
             model_degree,
         )
         point = study.point()
-        for measure in measures:
+        for c, column in enumerate(share_columns):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                window = (shares[:, c] @ study.in_window) / study.in_window.sum(axis=0)
+                base = (shares[:, c] @ study.in_base) / study.in_base.sum(axis=0)
+            point[f"excess_{column}"] = 100 * (window - base)
+        for measure in [*measures, *(f"excess_{c}" for c in share_columns)]:
             setting = f"-{before}/+{after} d, {measure}"
             ranks = rank_descending(point[measure]).to_numpy(dtype=float, na_value=np.nan)
             for event_id, score, rank in zip(
@@ -687,9 +704,11 @@ def run_sensitivity(
     min_baseline_docs: int,
     model_degree: int,
     time_bin: str,
+    framing_share_path: str | None = None,
 ) -> dict:
     doc_claims = pd.read_parquet(doc_claims_path)
     events = load_events(events_path)
+    topic_share = pd.read_parquet(framing_share_path) if framing_share_path else None
     long, tau, spread = sensitivity(
         doc_claims,
         events,
@@ -699,6 +718,7 @@ def run_sensitivity(
         min_baseline_docs,
         auto_time_bin(doc_claims, time_bin),
         model_degree,
+        topic_share,
     )
     long.to_csv(outputs["sensitivity"], index=False, float_format=TABLE_FLOAT)
     tau.to_csv(outputs["tau"], index=False, float_format=TABLE_FLOAT)
