@@ -188,7 +188,7 @@ def synthetic(n_docs: int, seed: int = 3, n_topics: int = 30, vocab: int = 20000
         doc = []
         for t in np.flatnonzero(counts):
             index = np.minimum(np.searchsorted(cdf[t], rng.random(counts[t])), vocab - 1)
-            doc.extend(words[index])
+            doc.extend(words[index].tolist())
         docs.append(doc)
     return docs
 
