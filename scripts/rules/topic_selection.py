@@ -6,6 +6,7 @@ run(
     run_topic_selection,
     tokens_path=snakemake.input.tokens,
     documents_path=snakemake.input.documents,
+    lexicon_paths=dict(snakemake.params.lexicons),
     settings=dict(snakemake.params.settings),
     outputs=dict(snakemake.output.items()),
 )

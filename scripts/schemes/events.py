@@ -442,9 +442,11 @@ def sensitivity(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Re-rank under every window x measure; return (long ranks, Kendall tau, per-event spread).
 
-    With ``topic_share`` (document shares of lexicon-seeded topics from the
-    topic stage) each seeded topic adds a topic-based measure: its mean share
-    in the window minus its baseline share, in percentage points.
+    With ``topic_share`` (document shares of lexicon-seeded topics, one
+    column per seeded topic and K of the topic stage's selection grid) each
+    column adds a topic-based measure: its mean share in the window minus
+    its baseline share, in percentage points — so the grid also shows how
+    much the number of topics matters.
     """
     from scipy.stats import kendalltau
 

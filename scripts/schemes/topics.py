@@ -254,17 +254,35 @@ def select_k(
     extra_seeds: int,
     top_n: int,
     options: dict,
+    seeds: list[list[str]] | None = None,
+    shares: dict | None = None,
 ) -> pd.DataFrame:
-    """NPMI, diversity and stability of a fit for every K of the grid."""
+    """NPMI, diversity and stability of a fit for every K of the grid.
+
+    The fits carry the seeded topics like the final model; when ``shares`` is
+    a dict it receives, for every K, the seeded topics' shares per modelling
+    unit (the event stage re-ranks on them to see how much K matters).
+    """
     rows = []
     for k in grid:
-        fit = fit_topics(backend, token_lists, k, seed, **options)
-        top = fit.top_words(top_n)
+        fit = fit_topics(backend, token_lists, k, seed, seeds, **options)
+        n_seeded = len(seeds or [])
+        if shares is not None:
+            shares[k] = fit.theta[:, :n_seeded]
+        # Scores cover the free topics only: the seeded ones are fixed by the
+        # lexicon, and their (often low) coherence would weigh 1/K and so
+        # push the rule toward large K.
+        top = fit.top_words(top_n)[n_seeded:]
         scores = npmi(top, token_lists)
         # NMF's nndsvda start ignores the seed: refit from random starts instead.
         refit = {**options, "init": "random"} if backend == "nmf" else options
         stabilities = [
-            stability(top, fit_topics(backend, token_lists, k, seed + s, **refit).top_words(top_n))
+            stability(
+                top,
+                fit_topics(backend, token_lists, k, seed + s, seeds, **refit).top_words(top_n)[
+                    n_seeded:
+                ],
+            )
             for s in range(1, extra_seeds + 1)
         ]
         rows.append(
@@ -285,13 +303,22 @@ def _options(settings: dict) -> dict:
 
 
 def run_topic_selection(
-    tokens_path: str, documents_path: str, settings: dict, outputs: dict
+    tokens_path: str,
+    documents_path: str,
+    lexicon_paths: dict[str, str],
+    settings: dict,
+    outputs: dict,
 ) -> dict:
     tokens = pd.read_parquet(tokens_path)
     documents = pd.read_parquet(documents_path, columns=["doc_id", "date", "source"])
     documents = documents.set_index("doc_id").loc[tokens["doc_id"]].reset_index()
-    token_lists = modelling_corpus(tokens, pool_documents(documents, settings["pool"]))
+    pools = pool_documents(documents, settings["pool"])
+    token_lists = modelling_corpus(tokens, pools)
+    seeded = settings.get("seeded", [])
+    vocabulary = {t for tokens_ in token_lists for t in tokens_}
+    seeds = expand_seeds(seed_words(lexicon_paths, seeded), vocabulary)
     selection = settings["selection"]
+    shares: dict[int, np.ndarray] = {}
     table = select_k(
         token_lists,
         settings["backend"],
@@ -300,10 +327,17 @@ def run_topic_selection(
         selection["stability_seeds"],
         10,
         _options(settings),
+        seeds,
+        shares,
     )
     chosen = choose_k(table, selection["min_diversity"])
     table["chosen"] = table["k"] == chosen
     table.to_csv(outputs["selection"], index=False, float_format="%.4f")
+    by_k = pd.DataFrame({"doc_id": tokens["doc_id"].to_numpy()})
+    for k, theta in shares.items():
+        for topic, spec in enumerate(seeded):
+            by_k[f"topic_share_{spec['name']}_k{k}"] = theta[pools, topic]
+    by_k.to_parquet(outputs["shares"], index=False)
     return {"chosen_k": chosen, "grid": selection["grid"]}
 
 

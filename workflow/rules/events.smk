@@ -42,7 +42,7 @@ rule event_ranking:
 rule sensitivity:
     input:
         doc_claims="results/{corpus}/framing/doc_claims.parquet",
-        framing_share="results/{corpus}/topics/framing_topic_share.parquet",
+        framing_share="results/{corpus}/topics/selection_topic_share.parquet",
         catalogue=config["events"]["catalogue"],
     output:
         sensitivity="results/{corpus}/tables/sensitivity.csv",

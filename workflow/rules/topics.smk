@@ -2,12 +2,14 @@ rule topic_selection:
     input:
         tokens="results/{corpus}/preprocess/doc_tokens.parquet",
         documents="results/{corpus}/ingest/documents.parquet",
+        lexicons=list(config["framing"]["lexicons"].values()),
     output:
         selection=report(
             "results/{corpus}/topics/model_selection.csv",
             caption="../report/model_selection_table.rst",
             category="Topics",
         ),
+        shares="results/{corpus}/topics/selection_topic_share.parquet",
     log:
         "results/{corpus}/logs/topic_selection.log",
     benchmark:
@@ -16,6 +18,7 @@ rule topic_selection:
         "../envs/schemes.yaml"
     params:
         settings=config["topics"],
+        lexicons=config["framing"]["lexicons"],
     script:
         "../../scripts/rules/topic_selection.py"
 
