@@ -302,6 +302,19 @@ def _options(settings: dict) -> dict:
     return dict(settings.get(settings["backend"], {}))
 
 
+def modelling_inputs(tokens_path: str, documents_path: str, lexicon_paths: dict, settings: dict):
+    """What every fit needs: tokens, documents (same order), pools, the
+    modelling corpus and the expanded seed words of the seeded topics."""
+    tokens = pd.read_parquet(tokens_path)
+    documents = pd.read_parquet(documents_path, columns=["doc_id", "date", "source"])
+    documents = documents.set_index("doc_id").loc[tokens["doc_id"]].reset_index()
+    pools = pool_documents(documents, settings["pool"])
+    token_lists = modelling_corpus(tokens, pools)
+    vocabulary = {t for unit in token_lists for t in unit}
+    seeds = expand_seeds(seed_words(lexicon_paths, settings.get("seeded", [])), vocabulary)
+    return tokens, documents, pools, token_lists, seeds
+
+
 def run_topic_selection(
     tokens_path: str,
     documents_path: str,
@@ -309,14 +322,10 @@ def run_topic_selection(
     settings: dict,
     outputs: dict,
 ) -> dict:
-    tokens = pd.read_parquet(tokens_path)
-    documents = pd.read_parquet(documents_path, columns=["doc_id", "date", "source"])
-    documents = documents.set_index("doc_id").loc[tokens["doc_id"]].reset_index()
-    pools = pool_documents(documents, settings["pool"])
-    token_lists = modelling_corpus(tokens, pools)
+    tokens, _, pools, token_lists, seeds = modelling_inputs(
+        tokens_path, documents_path, lexicon_paths, settings
+    )
     seeded = settings.get("seeded", [])
-    vocabulary = {t for tokens_ in token_lists for t in tokens_}
-    seeds = expand_seeds(seed_words(lexicon_paths, seeded), vocabulary)
     selection = settings["selection"]
     shares: dict[int, np.ndarray] = {}
     table = select_k(
@@ -349,18 +358,14 @@ def run_topics(
     settings: dict,
     outputs: dict,
 ) -> dict:
-    tokens = pd.read_parquet(tokens_path)
-    documents = pd.read_parquet(documents_path, columns=["doc_id", "date", "source"])
-    documents = documents.set_index("doc_id").loc[tokens["doc_id"]].reset_index()
+    tokens, documents, pools, token_lists, seeds = modelling_inputs(
+        tokens_path, documents_path, lexicon_paths, settings
+    )
     k = settings["k"]
     if k == "auto":
         selection = pd.read_csv(selection_path)
         k = int(selection.loc[selection["chosen"], "k"].iloc[0])
-    pools = pool_documents(documents, settings["pool"])
-    token_lists = modelling_corpus(tokens, pools)
     seeded = settings.get("seeded", [])
-    vocabulary = {t for tokens in token_lists for t in tokens}
-    seeds = expand_seeds(seed_words(lexicon_paths, seeded), vocabulary)
     fit = fit_topics(
         settings["backend"], token_lists, k, settings["seed"], seeds, **_options(settings)
     )
