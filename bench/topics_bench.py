@@ -54,7 +54,7 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def fit_worker(data_path: str, backend: str, k: int, seed: int, result_path: str) -> None:
+def fit_worker(data_path: str, result_path: str, backend: str, k: int, seed: int) -> None:
     with open(data_path, "rb") as handle:
         token_lists = pickle.load(handle)
     started = time.perf_counter()
@@ -108,28 +108,22 @@ def run_backend(backend: str, token_lists, k: int, seed: int):
     return fit.top_words(10), fit.phi
 
 
-def measure(token_lists, backend: str, k: int, seed: int = 1) -> dict:
-    from schemes.topic_models import diversity, npmi
-
+def in_fresh_process(mode: str, payload, *args: str):
+    """Run ``mode``'s worker on ``payload`` in a new Python process (clean
+    memory high-water mark, no shared caches) and return what it wrote."""
     with tempfile.TemporaryDirectory() as tmp:
         data, result = Path(tmp) / "data.pkl", Path(tmp) / "result.pkl"
         with open(data, "wb") as handle:
-            pickle.dump(token_lists, handle)
-        subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--worker",
-                str(data),
-                backend,
-                str(k),
-                str(seed),
-                str(result),
-            ],
-            check=True,
-        )
+            pickle.dump(payload, handle)
+        subprocess.run([sys.executable, __file__, mode, str(data), str(result), *args], check=True)
         with open(result, "rb") as handle:
-            out = pickle.load(handle)
+            return pickle.load(handle)
+
+
+def measure(token_lists, backend: str, k: int, seed: int = 1) -> dict:
+    from schemes.topic_models import diversity, npmi
+
+    out = in_fresh_process("--worker", token_lists, backend, str(k), str(seed))
     return {
         "fit_s": out["seconds"],
         "peak_rss_mb": out["peak_rss_mb"],
@@ -196,23 +190,7 @@ def synthetic(n_docs: int, seed: int = 3, n_topics: int = 30, vocab: int = 20000
 def raw_pymorphy(tokens: list[str], pure_python: bool) -> tuple[list[str], float]:
     """Lemmas and tokens/s of raw pymorphy3 (no cache), in a fresh process;
     ``pure_python`` hides the DAWG2 extension, as in a default install."""
-    with tempfile.TemporaryDirectory() as tmp:
-        data, result = Path(tmp) / "tokens.pkl", Path(tmp) / "lemmas.pkl"
-        with open(data, "wb") as handle:
-            pickle.dump(tokens, handle)
-        subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--raw-pymorphy",
-                str(data),
-                str(result),
-                str(int(pure_python)),
-            ],
-            check=True,
-        )
-        with open(result, "rb") as handle:
-            return pickle.load(handle)
+    return in_fresh_process("--raw-pymorphy", tokens, str(int(pure_python)))
 
 
 def raw_worker(data_path: str, result_path: str, pure_python: bool) -> None:
@@ -378,7 +356,7 @@ def write_markdown(table: pd.DataFrame, notes: dict, seconds: float) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        fit_worker(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
+        fit_worker(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]))
     elif len(sys.argv) > 1 and sys.argv[1] == "--raw-pymorphy":
         raw_worker(sys.argv[2], sys.argv[3], sys.argv[4] == "1")
     else:
