@@ -3,6 +3,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 import pytest
+from schemes.bow import MemoryBow, ParquetBow, pool_documents, write_units
 from schemes.topic_models import (
     choose_k,
     diversity,
@@ -12,10 +13,9 @@ from schemes.topic_models import (
     stability,
 )
 from schemes.topics import (
+    PrevalenceAccumulator,
     doc_tokens,
     expand_seeds,
-    modelling_corpus,
-    pool_documents,
     run_topics,
     topic_prevalence,
 )
@@ -60,16 +60,56 @@ def test_pooling_by_source_and_day():
     documents = pd.DataFrame(
         {
             "date": pd.to_datetime(["2008-01-01", "2008-01-01", "2008-01-01", "2008-01-02"]),
-            "source": ["a", "a", "b", "a"],
+            "source": ["a", "b", "a", "a"],
         }
     )
-    pools = pool_documents(documents, "source_day")
-    assert list(pools) == [0, 0, 2, 1]
+    assert list(pool_documents(documents, "source_day")) == [0, 1, 0, 2]
     assert list(pool_documents(documents, "day")) == [0, 0, 0, 1]
-    tokens = pd.DataFrame({"tokens": ["x y", "z", "w", "v"]})
-    assert modelling_corpus(tokens, pools) == [["x", "y", "z"], ["v"], ["w"]]
+    assert list(pool_documents(documents, "none")) == [0, 1, 2, 3]
     with pytest.raises(ValueError, match="topics.pool"):
         pool_documents(documents, "hour")
+
+
+def write_token_inputs(tmp_path, dates, sources, texts, ids=None):
+    ids = ids or [f"d{i}" for i in range(len(texts))]
+    pd.DataFrame({"doc_id": ids, "tokens": texts}).to_parquet(tmp_path / "tokens.parquet")
+    pd.DataFrame(
+        {"doc_id": [f"d{i}" for i in range(len(texts))], "date": pd.to_datetime(dates)}
+    ).assign(source=sources).to_parquet(tmp_path / "docs.parquet")
+    return str(tmp_path / "tokens.parquet"), str(tmp_path / "docs.parquet")
+
+
+@pytest.mark.parametrize("batch_rows", [1, 2, 100])
+def test_units_pool_within_a_period_whatever_the_batch_size(tmp_path, batch_rows):
+    dates = ["2008-01-01", "2008-01-01", "2008-01-01", "2008-01-02", "2008-01-02", "2008-01-03"]
+    texts = ["x y", "z", "w", "v v", "", "x"]
+    inputs = write_token_inputs(tmp_path, dates, ["a", "b", "a", "a", "a", "b"], texts)
+    units, doc_units = str(tmp_path / "units.parquet"), str(tmp_path / "doc_units.parquet")
+    summary = write_units(*inputs, "source_day", units, doc_units, batch_rows=batch_rows)
+    assert summary["units"] == 4 and summary["tokens"] == 7 and summary["documents"] == 6
+    corpus = ParquetBow(units, chunk_size=3)
+    assert corpus.vocabulary == ["v", "w", "x", "y", "z"]
+    assert [sorted(t) for t in corpus.token_lists()] == [
+        ["w", "x", "y"],  # 1 January, source a
+        ["z"],  # 1 January, source b
+        ["v", "v"],  # 2 January, source a (the empty document joins it)
+        ["x"],
+    ]
+    assert (corpus.n_tokens, corpus.nnz, len(corpus)) == (7, 6, 4)
+    mapping = pd.read_parquet(doc_units)
+    assert list(mapping["unit"]) == [0, 1, 0, 2, 2, 3]
+    assert list(mapping["doc_id"]) == [f"d{i}" for i in range(6)]
+    assert (corpus.matrix() != MemoryBow.from_token_lists(corpus.token_lists()).counts).nnz == 0
+
+
+def test_units_refuse_unordered_dates_and_misaligned_documents(tmp_path):
+    out = str(tmp_path / "u.parquet"), str(tmp_path / "m.parquet")
+    inputs = write_token_inputs(tmp_path, ["2008-01-02", "2008-01-01"], ["a", "a"], ["x", "y"])
+    with pytest.raises(ValueError, match="not ordered by date"):
+        write_units(*inputs, "day", *out)
+    inputs = write_token_inputs(tmp_path, ["2008-01-01"] * 2, ["a"] * 2, ["x", "y"], ["d1", "d0"])
+    with pytest.raises(ValueError, match="different documents near row 1"):
+        write_units(*inputs, "none", *out)
 
 
 def themed_corpus(n=150):
@@ -86,14 +126,21 @@ def themed_corpus(n=150):
     return docs, themes
 
 
-@pytest.mark.parametrize("backend", ["gensim_lda", "nmf", "tomotopy_lda"])
-def test_every_backend_finds_the_themes_and_is_deterministic(backend):
+BACKEND_OPTIONS = {
+    "gensim_lda": {"passes": 10},
+    "nmf": {},
+    "nmf_minibatch": {"solver": "minibatch", "epochs": 5},
+    "tomotopy_lda": {"iterations": 100},
+}
+
+
+@pytest.mark.parametrize("variant", list(BACKEND_OPTIONS))
+def test_every_backend_finds_the_themes_and_is_deterministic(variant):
     docs, themes = themed_corpus()
-    options = {"gensim_lda": {"passes": 10}, "nmf": {}, "tomotopy_lda": {"iterations": 100}}[
-        backend
-    ]
-    a = fit_topics(backend, docs, 3, 7, **options)
-    b = fit_topics(backend, docs, 3, 7, **options)
+    backend, options = variant.split("_minibatch")[0], BACKEND_OPTIONS[variant]
+    corpus = MemoryBow.from_token_lists(docs, chunk_size=40)  # streamed in 4 chunks
+    a = fit_topics(backend, corpus, 3, 7, **options)
+    b = fit_topics(backend, corpus, 3, 7, **options)
     assert np.array_equal(a.theta, b.theta) and np.array_equal(a.phi, b.phi)
     assert np.allclose(a.theta.sum(axis=1), 1) and np.allclose(a.phi.sum(axis=1), 1)
     sets = [set(t.split()) for t in themes]
@@ -113,6 +160,10 @@ def test_npmi_diversity_stability_frex_and_rule():
     docs = [["a", "b"], ["a", "b"], ["c", "d"], ["c", "d"]]
     assert npmi([["a", "b"]], docs)[0] == pytest.approx(1.0)
     assert npmi([["a", "c"]], docs)[0] == pytest.approx(-1.0)
+    streamed = MemoryBow.from_token_lists(docs + [["a", "c"]], chunk_size=2)
+    assert npmi([["a", "b"], ["a", "c"]], streamed) == pytest.approx(
+        npmi([["a", "b"], ["a", "c"]], docs + [["a", "c"]])
+    )
     assert diversity([["a", "b"], ["a", "c"]]) == 0.75
     assert stability([["a", "b"], ["c", "d"]], [["c", "d"], ["a", "b"]]) == 1.0
     phi = np.array([[0.5, 0.5, 0.0], [0.1, 0.1, 0.8]])
@@ -143,6 +194,13 @@ def write_fixture(tmp_path, n=120):
         "language: en\nactors: {}\n"
         "covert: [{term: goal, note: test}]\naim: [{term: stadium, note: test}]\n"
     )
+    write_units(
+        str(tmp_path / "tokens.parquet"),
+        str(tmp_path / "docs.parquet"),
+        "none",
+        str(tmp_path / "units.parquet"),
+        str(tmp_path / "doc_units.parquet"),
+    )
 
 
 def run_once(tmp_path, tag, backend="nmf"):
@@ -157,14 +215,15 @@ def run_once(tmp_path, tag, backend="nmf"):
         "k": 3,
         "seed": 11,
         "pool": "none",
+        "chunk_size": 50,  # three chunks: outputs are written batch by batch
         "top_n": 5,
         "time_bin": "year",
         "bootstrap": 50,
         "seeded": [{"name": "conspiracy", "parts": ["covert", "aim"]}],
     }
     summary = run_topics(
-        str(tmp_path / "tokens.parquet"),
-        str(tmp_path / "docs.parquet"),
+        str(tmp_path / "units.parquet"),
+        str(tmp_path / "doc_units.parquet"),
         None,
         {"en": str(tmp_path / "lex.yaml")},
         settings,
@@ -188,6 +247,10 @@ def test_topic_outputs_are_byte_identical_for_the_same_seed(tmp_path, backend):
     assert {"top_words", "frex_words", "share"} <= set(topics.columns)
     share = pd.read_parquet(outputs["framing_share"])
     assert list(share.columns) == ["doc_id", "topic_share_conspiracy"]
+    doc_topics = pd.read_parquet(outputs["doc_topics"])
+    assert list(doc_topics["doc_id"]) == [f"d{i:03d}" for i in range(120)]
+    assert np.allclose(doc_topics.drop(columns="doc_id").sum(axis=1), 1)
+    assert np.allclose(share["topic_share_conspiracy"], doc_topics["topic_0"])
     prevalence = pd.read_csv(outputs["prevalence"])
     assert (prevalence["ci_low"] <= prevalence["share"] + 1e-9).all()
     assert summary["seeded"] == {"conspiracy": 2}
@@ -201,3 +264,15 @@ def test_topic_prevalence_is_mean_share_per_period():
     assert got.loc[("2001", 0), "share"] == 0.5 and got.loc[("2001", 0), "n_docs"] == 2
     assert got.loc[("2002", 1), "share"] == 0.5
     assert got.loc[("2001", 0), "ci_low"] <= 0.5 <= got.loc[("2001", 0), "ci_high"]
+
+
+def test_prevalence_accumulates_batches_like_one_pass():
+    rng = np.random.default_rng(4)
+    theta = rng.dirichlet([1, 1, 1], size=60)
+    dates = pd.Series(pd.date_range("2001-01-01", periods=60, freq="20D"))
+    whole = topic_prevalence(pd.DataFrame(theta), dates, "year", n_boot=0)
+    batched = PrevalenceAccumulator(3, "year", n_boot=0)
+    for start in range(0, 60, 7):
+        batched.add(theta[start : start + 7], dates.iloc[start : start + 7].reset_index(drop=True))
+    pd.testing.assert_frame_equal(batched.table(), whole)
+    assert whole["n_docs"].sum() == 3 * 60

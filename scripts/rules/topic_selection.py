@@ -4,8 +4,8 @@ from schemes.topics import run_topic_selection
 run(
     snakemake,
     run_topic_selection,
-    tokens_path=snakemake.input.tokens,
-    documents_path=snakemake.input.documents,
+    units_path=snakemake.input.units,
+    doc_units_path=snakemake.input.doc_units,
     lexicon_paths=dict(snakemake.params.lexicons),
     settings=dict(snakemake.params.settings),
     outputs=dict(snakemake.output.items()),

@@ -4,8 +4,8 @@ from schemes.topics import run_topics
 run(
     snakemake,
     run_topics,
-    tokens_path=snakemake.input.tokens,
-    documents_path=snakemake.input.documents,
+    units_path=snakemake.input.units,
+    doc_units_path=snakemake.input.doc_units,
     selection_path=snakemake.input.get("selection"),
     lexicon_paths=dict(snakemake.params.lexicons),
     settings=dict(snakemake.params.settings),

@@ -1,20 +1,23 @@
 """Topic-model backends behind one interface, and the measures used to choose K.
 
-Every backend takes token lists, K, a seed and optional seed words per
-*seeded* topic, and returns a :class:`TopicFit`: document-topic shares
+Every backend takes a bag-of-words corpus (:mod:`schemes.bow`, streamed in
+chunks; token lists are accepted and wrapped), K, a seed and optional seed
+words per *seeded* topic, and returns a :class:`TopicFit`: unit-topic shares
 (rows sum to 1), topic-word weights (rows sum to 1) and the vocabulary. All
 three are deterministic for a seed (measured in ``bench/``):
 
-* ``gensim_lda`` — gensim ``LdaModel`` (single process; ``LdaMulticore`` is
-  not reproducible). Seeded topics: the ``eta`` prior puts seed words'
+* ``gensim_lda`` — gensim ``LdaModel``, streaming the corpus on every pass
+  (single process; ``LdaMulticore`` is not reproducible). Seeded topics: the ``eta`` prior puts seed words'
   mass in their topic and almost none in the others, and the seeded topic
   starts from its seed words.
 * ``nmf`` — scikit-learn NMF on TF-IDF (deterministic ``nndsvda`` start;
-  stability checks refit from random starts). Seeded topics (guided NMF):
+  stability checks refit from random starts). Up to ``batch_max_nonzeros``
+  the batch solver holds the TF-IDF matrix; beyond it (or with
+  ``solver: minibatch``) ``MiniBatchNMF`` streams it chunk by chunk. Seeded topics (guided NMF):
   their word profile is fixed to the seed words, the free topics are learnt,
   and document weights are solved for all topics together.
-* ``tomotopy_lda`` — tomotopy's collapsed Gibbs LDA with one worker. Seeded
-  topics: ``set_word_prior``.
+* ``tomotopy_lda`` — tomotopy's collapsed Gibbs LDA with one worker; holds
+  the corpus in memory. Seeded topics: ``set_word_prior``.
 
 Quality measures: NPMI coherence of each topic's top words over boolean
 documents (Bouma 2009; Röder et al. 2015), topic diversity (share of unique
@@ -30,6 +33,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
+
+from schemes.bow import BowCorpus, GensimStream, as_corpus
 
 BACKENDS = ("gensim_lda", "nmf", "tomotopy_lda")
 SEED_PRIOR_SHARE = 0.01
@@ -52,34 +57,13 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     return np.divide(matrix, sums, out=np.zeros_like(matrix, dtype=float), where=sums > 0)
 
 
-def build_vocabulary(token_lists: list[list[str]]) -> list[str]:
-    return sorted({t for tokens in token_lists for t in tokens})
-
-
-def doc_term_matrix(token_lists: list[list[str]], vocabulary: list[str]) -> sparse.csr_matrix:
-    index = {w: i for i, w in enumerate(vocabulary)}
-    rows, cols = [], []
-    for r, tokens in enumerate(token_lists):
-        for t in tokens:
-            j = index.get(t)
-            if j is not None:
-                rows.append(r)
-                cols.append(j)
-    data = np.ones(len(rows))
-    return sparse.csr_matrix((data, (rows, cols)), shape=(len(token_lists), len(vocabulary)))
-
-
-def fit_gensim_lda(token_lists, k, seed, seeds, passes=3, iterations=50, **_):
-    from gensim.corpora import Dictionary
+def fit_gensim_lda(corpus: BowCorpus, k, seed, seeds, passes=3, iterations=50, **_):
     from gensim.models import LdaModel
 
     logging.getLogger("gensim").setLevel(logging.WARNING)
-    vocabulary = build_vocabulary(token_lists)
-    dictionary = Dictionary([vocabulary])  # ids in sorted vocabulary order
-    corpus = [dictionary.doc2bow(tokens) for tokens in token_lists]
-    seeded_ids = [
-        [dictionary.token2id[w] for w in words if w in dictionary.token2id] for words in seeds
-    ]
+    vocabulary = corpus.vocabulary
+    index = {w: i for i, w in enumerate(vocabulary)}
+    seeded_ids = [[index[w] for w in words if w in index] for words in seeds]
     eta = None
     if any(seeded_ids):
         # Guided LDA: a seed word's prior mass goes to its topic, the other
@@ -89,7 +73,7 @@ def fit_gensim_lda(token_lists, k, seed, seeds, passes=3, iterations=50, **_):
             eta[:, ids] = 1e-3
             eta[topic, ids] = 1.0
     model = LdaModel(
-        id2word=dictionary,
+        id2word=dict(enumerate(vocabulary)),
         num_topics=k,
         random_state=seed,
         passes=passes,
@@ -104,30 +88,58 @@ def fit_gensim_lda(token_lists, k, seed, seeds, passes=3, iterations=50, **_):
     # taken by whatever the random start puts there), so the seeded topics
     # also start from their seed words: SEED_PRIOR_SHARE of the corpus'
     # tokens spread over the seed words, in the initial sufficient statistics.
-    n_tokens = sum(len(t) for t in token_lists)
     for topic, ids in enumerate(seeded_ids):
         if ids:
-            model.state.sstats[topic, ids] += SEED_PRIOR_SHARE * n_tokens / len(ids)
+            model.state.sstats[topic, ids] += SEED_PRIOR_SHARE * corpus.n_tokens / len(ids)
     model.sync_state()
-    if corpus:
-        model.update(corpus)
-    theta = np.zeros((len(corpus), k))
-    for row, bow in enumerate(corpus):
-        if bow:
-            for topic, share in model.get_document_topics(bow, minimum_probability=0.0):
-                theta[row, topic] = share
-    phi = model.get_topics()
-    order = [dictionary.token2id[w] for w in vocabulary]
-    return TopicFit(theta, _normalise_rows(phi[:, order]), vocabulary)
+    if len(corpus):
+        model.update(GensimStream(corpus))  # gensim streams the corpus, pass after pass
+    parts = []
+    for chunk in corpus.chunks():
+        bows = [
+            list(zip(chunk.indices[a:b].tolist(), chunk.data[a:b].tolist(), strict=True))
+            for a, b in zip(chunk.indptr[:-1], chunk.indptr[1:], strict=True)
+        ]
+        gamma, _ = model.inference(bows)
+        gamma[np.diff(chunk.indptr) == 0] = 0.0  # empty units have no topics
+        parts.append(_normalise_rows(gamma))
+    theta = np.vstack(parts) if parts else np.zeros((0, k))
+    return TopicFit(theta, _normalise_rows(model.get_topics()), vocabulary)
 
 
-def fit_nmf(token_lists, k, seed, seeds, max_iter=300, init="nndsvda", **_):
-    from sklearn.decomposition import NMF, non_negative_factorization
-    from sklearn.feature_extraction.text import TfidfTransformer
+def tfidf_weights(corpus: BowCorpus) -> np.ndarray:
+    """Smoothed IDF over the units, as scikit-learn's TfidfTransformer computes it."""
+    df = np.zeros(len(corpus.vocabulary))
+    for chunk in corpus.chunks():
+        df += np.bincount(chunk.indices, minlength=len(df))
+    return np.log((1 + len(corpus)) / (1 + df)) + 1
 
-    vocabulary = build_vocabulary(token_lists)
-    counts = doc_term_matrix(token_lists, vocabulary)
-    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts)
+
+def tfidf(chunk: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear TF x IDF, rows scaled to unit L2 norm."""
+    from sklearn.preprocessing import normalize
+
+    weighted = chunk.astype(float, copy=True)
+    weighted.data = 1 + np.log(weighted.data)
+    return normalize(sparse.csr_matrix(weighted.multiply(idf)))
+
+
+def fit_nmf(
+    corpus: BowCorpus,
+    k,
+    seed,
+    seeds,
+    max_iter=300,
+    init="nndsvda",
+    solver="auto",
+    batch_max_nonzeros=20_000_000,
+    epochs=3,
+    **_,
+):
+    from sklearn.decomposition import NMF, MiniBatchNMF, non_negative_factorization
+
+    vocabulary = corpus.vocabulary
+    idf = tfidf_weights(corpus)
     index = {w: i for i, w in enumerate(vocabulary)}
     fixed = []
     for words in seeds:
@@ -138,8 +150,22 @@ def fit_nmf(token_lists, k, seed, seeds, max_iter=300, init="nndsvda", **_):
     free = k - len(fixed)
     if free < 1:
         raise ValueError(f"topics.k = {k} leaves no free topic beside {len(fixed)} seeded ones")
-    model = NMF(free, init=init, random_state=seed, max_iter=max_iter)
-    model.fit(tfidf)
+    if solver == "auto":
+        solver = "batch" if corpus.nnz <= batch_max_nonzeros else "minibatch"
+    if solver == "batch":
+        model = NMF(free, init=init, random_state=seed, max_iter=max_iter)
+        model.fit(sparse.vstack([tfidf(c, idf) for c in corpus.chunks()], format="csr"))
+    elif solver == "minibatch":
+        # Streams the corpus: initialised on the first chunk, then one
+        # mini-batch step per chunk, for a fixed number of epochs (measured
+        # in bench/: as coherent as the batch solver).
+        model = MiniBatchNMF(free, init=init, random_state=seed, batch_size=corpus.chunk_size)
+        for _ in range(epochs):
+            for chunk in corpus.chunks():
+                model.partial_fit(tfidf(chunk, idf))
+    else:
+        raise ValueError(f"topics.nmf.solver must be auto, batch or minibatch, not {solver!r}")
+    logging.getLogger(__name__).info("nmf solver: %s (%d nonzeros)", solver, corpus.nnz)
     h = model.components_
     if fixed:
         # Guided NMF: seeded topics keep their seed-word profile fixed, free
@@ -148,24 +174,32 @@ def fit_nmf(token_lists, k, seed, seeds, max_iter=300, init="nndsvda", **_):
         # weights are comparable across topics).
         h = np.vstack([np.asarray(fixed), h])
         h = h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-12)
-        w, _, _ = non_negative_factorization(
-            tfidf,
-            H=h,
-            n_components=k,
-            update_H=False,
-            init="custom",
-            random_state=seed,
-            max_iter=max_iter,
-        )
-    else:
-        w = model.transform(tfidf)
-    return TopicFit(_normalise_rows(w), _normalise_rows(h), vocabulary)
+    parts = []
+    for chunk in corpus.chunks():
+        x = tfidf(chunk, idf)
+        if fixed:
+            w, _, _ = non_negative_factorization(
+                x,
+                H=h,
+                n_components=k,
+                update_H=False,
+                init="custom",
+                random_state=seed,
+                max_iter=max_iter,
+            )
+        else:
+            w = model.transform(x)
+        parts.append(_normalise_rows(w))
+    theta = np.vstack(parts) if parts else np.zeros((0, k))
+    return TopicFit(theta, _normalise_rows(h), vocabulary)
 
 
-def fit_tomotopy_lda(token_lists, k, seed, seeds, iterations=200, **_):
+def fit_tomotopy_lda(corpus: BowCorpus, k, seed, seeds, iterations=200, **_):
+    """Gibbs sampling keeps every token's topic in memory: for corpora beyond
+    memory use nmf or gensim_lda, which stream."""
     import tomotopy as tp
 
-    vocabulary = build_vocabulary(token_lists)
+    vocabulary = corpus.vocabulary
     model = tp.LDAModel(k=k, seed=seed, min_cf=0, rm_top=0)
     if seeds:
         seed_topics: dict[str, list[float]] = {}
@@ -175,11 +209,11 @@ def fit_tomotopy_lda(token_lists, k, seed, seeds, iterations=200, **_):
         for word, prior in seed_topics.items():
             model.set_word_prior(word, prior)
     kept = []
-    for row, tokens in enumerate(token_lists):
+    for row, tokens in enumerate(corpus.token_lists()):
         if tokens:
             model.add_doc(tokens)
             kept.append(row)
-    theta = np.zeros((len(token_lists), k))
+    theta = np.zeros((len(corpus), k))
     if not kept:
         return TopicFit(
             theta, np.full((k, len(vocabulary)), 1.0 / max(len(vocabulary), 1)), vocabulary
@@ -200,20 +234,29 @@ def fit_tomotopy_lda(token_lists, k, seed, seeds, iterations=200, **_):
 FITTERS = {"gensim_lda": fit_gensim_lda, "nmf": fit_nmf, "tomotopy_lda": fit_tomotopy_lda}
 
 
-def fit_topics(backend: str, token_lists, k: int, seed: int, seeds=None, **options) -> TopicFit:
+def fit_topics(backend: str, corpus, k: int, seed: int, seeds=None, **options) -> TopicFit:
+    """Fit ``backend`` on a :class:`~schemes.bow.BowCorpus` (or token lists)."""
     if backend not in FITTERS:
         raise ValueError(f"topics.backend {backend!r} is not one of {', '.join(BACKENDS)}")
-    return FITTERS[backend](token_lists, k, seed, seeds or [], **options)
+    return FITTERS[backend](as_corpus(corpus), k, seed, seeds or [], **options)
 
 
-def npmi(top_words: list[list[str]], token_lists: list[list[str]]) -> np.ndarray:
-    """Mean pairwise NPMI of each topic's top words over boolean documents."""
+def npmi(top_words: list[list[str]], corpus) -> np.ndarray:
+    """Mean pairwise NPMI of each topic's top words over boolean documents
+    (the corpus is streamed: only the top words' co-occurrences are kept)."""
+    corpus = as_corpus(corpus)
     words = sorted({w for topic in top_words for w in topic})
     if not words:
         return np.zeros(len(top_words))
-    presence = (doc_term_matrix([list(set(t)) for t in token_lists], words) > 0).astype(float)
-    n = max(presence.shape[0], 1)
-    joint = (presence.T @ presence).toarray() / n
+    position = {w: i for i, w in enumerate(corpus.vocabulary)}
+    columns = [position.get(w, -1) for w in words]
+    present = [c for c in columns if c >= 0]
+    joint = np.zeros((len(words), len(words)))
+    rows = [i for i, c in enumerate(columns) if c >= 0]
+    for chunk in corpus.chunks():
+        presence = (chunk[:, present] > 0).astype(float)
+        joint[np.ix_(rows, rows)] += (presence.T @ presence).toarray()
+    joint /= max(len(corpus), 1)
     single = np.diag(joint)
     index = {w: i for i, w in enumerate(words)}
     scores = []

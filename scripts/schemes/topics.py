@@ -4,9 +4,10 @@
   phrases (gensim ``Phrases``, per language: "государственный_департамент",
   "european_union") and prunes the vocabulary by document frequency within
   each language.
-* :func:`pool_documents` optionally pools short documents (headlines) into
-  pseudo-documents (e.g. per source and day) for modelling; every member
-  document then carries its pool's topic shares.
+* :func:`schemes.bow.write_units` turns the tokens into the modelling units
+  (documents, or short documents such as headlines pooled per day or source
+  and day; every member document then carries its pool's topic shares),
+  stored as token ids and counts and streamed to the models chunk by chunk.
 * :func:`select_k` fits a grid of K and scores each fit by NPMI coherence,
   topic diversity and stability across seeds; :func:`choose_k` applies the
   documented rule.
@@ -14,7 +15,8 @@
   with lexicon-seeded topics first, and writes the document-topic matrix, the
   topic table (top words by probability and by FREX, automatic label), topic
   prevalence per period with bootstrap CIs, and the share of the seeded
-  framing topics per document.
+  framing topics per document. Documents are streamed batch by batch: memory
+  holds the units x K matrix, not the corpus.
 
 Every table is written with fixed float formatting so that the same config
 and seed give byte-identical files.
@@ -24,13 +26,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from schemes.bow import DEFAULT_CHUNK, ParquetBow
 from schemes.nlp import load_wordlist
 from schemes.preprocess import read_sentences
 from schemes.topic_models import choose_k, diversity, fit_topics, frex, npmi, stability
 
 TABLE_FLOAT = "%.6f"
-POOLS = {"none": None, "day": "D", "week": "W", "source_day": "D", "source_week": "W"}
 
 
 def _phrases(token_lists: list[list[str]], min_count: int, threshold: float) -> list[list[str]]:
@@ -133,25 +137,6 @@ def run_topic_tokens(
     return {"documents": len(tokens), "vocabulary": len(vocabulary), "phrases": n_phrases}
 
 
-def pool_documents(documents: pd.DataFrame, pool: str) -> np.ndarray:
-    """Pool index of every document (0..P-1); ``none`` keeps documents apart."""
-    if pool not in POOLS:
-        raise ValueError(f"topics.pool must be one of {', '.join(POOLS)}, not {pool!r}")
-    if POOLS[pool] is None:
-        return np.arange(len(documents))
-    period = documents["date"].dt.to_period(POOLS[pool]).astype(str)
-    key = documents["source"].astype(str) + "|" + period if pool.startswith("source") else period
-    return pd.factorize(key, sort=True)[0]
-
-
-def modelling_corpus(tokens: pd.DataFrame, pools: np.ndarray) -> list[list[str]]:
-    """Token lists of the modelling units (documents or pools), in pool order."""
-    token_lists: list[list[str]] = [[] for _ in range(int(pools.max()) + 1 if len(pools) else 0)]
-    for pool, text in zip(pools, tokens["tokens"], strict=True):
-        token_lists[pool].extend(text.split())
-    return token_lists
-
-
 def seed_words(lexicon_paths: dict[str, str], seeded: list[dict]) -> list[list[str]]:
     """Single-lemma lexicon terms of the named parts, one list per seeded topic."""
     if not seeded:
@@ -214,40 +199,69 @@ def time_bins(dates: pd.Series, bin_: str) -> pd.Series:
     return dates.dt.to_period(freq).astype(str)
 
 
+class PrevalenceAccumulator:
+    """Mean topic share per period, with Poisson-bootstrap CIs over documents,
+    accumulated batch by batch (the documents are streamed)."""
+
+    def __init__(self, k: int, bin_: str, n_boot: int = 0, seed: int = 0):
+        self.k, self.bin, self.n_boot = k, bin_, n_boot
+        self.rng = np.random.default_rng(seed)
+        self.sums: dict[str, np.ndarray] = {}
+        self.counts: dict[str, int] = {}
+        self.boot: dict[str, np.ndarray] = {}
+        self.weights: dict[str, np.ndarray] = {}
+
+    def add(self, theta: np.ndarray, dates: pd.Series) -> None:
+        periods = time_bins(dates, self.bin).to_numpy()
+        draws = self.rng.poisson(1.0, size=(self.n_boot, len(theta))).astype(float)
+        for period in sorted(set(periods)):
+            mask = periods == period
+            members = theta[mask]
+            if period not in self.sums:
+                self.sums[period] = np.zeros(self.k)
+                self.counts[period] = 0
+                self.boot[period] = np.zeros((self.n_boot, self.k))
+                self.weights[period] = np.zeros(self.n_boot)
+            self.sums[period] += members.sum(axis=0)
+            self.counts[period] += len(members)
+            self.boot[period] += draws[:, mask] @ members
+            self.weights[period] += draws[:, mask].sum(axis=1)
+
+    def table(self) -> pd.DataFrame:
+        rows = []
+        for period in sorted(self.sums):
+            mean = self.sums[period] / self.counts[period]
+            if self.n_boot:
+                boot = self.boot[period] / np.maximum(self.weights[period], 1)[:, None]
+                low, high = np.quantile(boot, [0.025, 0.975], axis=0)
+            else:
+                low = high = np.full(self.k, np.nan)
+            for topic in range(self.k):
+                rows.append(
+                    {
+                        "period": period,
+                        "topic": topic,
+                        "share": mean[topic],
+                        "ci_low": low[topic],
+                        "ci_high": high[topic],
+                        "n_docs": self.counts[period],
+                    }
+                )
+        columns = ["period", "topic", "share", "ci_low", "ci_high", "n_docs"]
+        return pd.DataFrame(rows, columns=columns)
+
+
 def topic_prevalence(
     theta: pd.DataFrame, dates: pd.Series, bin_: str, n_boot: int = 0, seed: int = 0
 ) -> pd.DataFrame:
     """Mean topic share per period, with percentile bootstrap CIs over documents."""
-    values = theta.to_numpy(dtype=float)
-    periods = time_bins(dates, bin_).to_numpy()
-    rng = np.random.default_rng(seed)
-    rows = []
-    for period in sorted(set(periods)):
-        members = values[periods == period]
-        mean = members.mean(axis=0)
-        if n_boot:
-            weights = rng.poisson(1.0, size=(n_boot, len(members))).astype(float)
-            totals = np.maximum(weights.sum(axis=1, keepdims=True), 1)
-            boot = (weights @ members) / totals
-            low, high = np.quantile(boot, [0.025, 0.975], axis=0)
-        else:
-            low = high = np.full(len(mean), np.nan)
-        for topic in range(values.shape[1]):
-            rows.append(
-                {
-                    "period": period,
-                    "topic": topic,
-                    "share": mean[topic],
-                    "ci_low": low[topic],
-                    "ci_high": high[topic],
-                    "n_docs": len(members),
-                }
-            )
-    return pd.DataFrame(rows, columns=["period", "topic", "share", "ci_low", "ci_high", "n_docs"])
+    accumulator = PrevalenceAccumulator(theta.shape[1], bin_, n_boot, seed)
+    accumulator.add(theta.to_numpy(dtype=float), dates.reset_index(drop=True))
+    return accumulator.table()
 
 
 def select_k(
-    token_lists,
+    corpus,
     backend: str,
     grid: list[int],
     seed: int,
@@ -265,7 +279,7 @@ def select_k(
     """
     rows = []
     for k in grid:
-        fit = fit_topics(backend, token_lists, k, seed, seeds, **options)
+        fit = fit_topics(backend, corpus, k, seed, seeds, **options)
         n_seeded = len(seeds or [])
         if shares is not None:
             shares[k] = fit.theta[:, :n_seeded]
@@ -273,13 +287,13 @@ def select_k(
         # lexicon, and their (often low) coherence would weigh 1/K and so
         # push the rule toward large K.
         top = fit.top_words(top_n)[n_seeded:]
-        scores = npmi(top, token_lists)
+        scores = npmi(top, corpus)
         # NMF's nndsvda start ignores the seed: refit from random starts instead.
         refit = {**options, "init": "random"} if backend == "nmf" else options
         stabilities = [
             stability(
                 top,
-                fit_topics(backend, token_lists, k, seed + s, seeds, **refit).top_words(top_n)[
+                fit_topics(backend, corpus, k, seed + s, seeds, **refit).top_words(top_n)[
                     n_seeded:
                 ],
             )
@@ -302,34 +316,53 @@ def _options(settings: dict) -> dict:
     return dict(settings.get(settings["backend"], {}))
 
 
-def modelling_inputs(tokens_path: str, documents_path: str, lexicon_paths: dict, settings: dict):
-    """What every fit needs: tokens, documents (same order), pools, the
-    modelling corpus and the expanded seed words of the seeded topics."""
-    tokens = pd.read_parquet(tokens_path)
-    documents = pd.read_parquet(documents_path, columns=["doc_id", "date", "source"])
-    documents = documents.set_index("doc_id").loc[tokens["doc_id"]].reset_index()
-    pools = pool_documents(documents, settings["pool"])
-    token_lists = modelling_corpus(tokens, pools)
-    vocabulary = {t for unit in token_lists for t in unit}
-    seeds = expand_seeds(seed_words(lexicon_paths, settings.get("seeded", [])), vocabulary)
-    return tokens, documents, pools, token_lists, seeds
+def modelling_inputs(units_path: str, lexicon_paths: dict, settings: dict):
+    """The streamed modelling corpus and the expanded seed words of the seeded topics."""
+    corpus = ParquetBow(units_path, settings.get("chunk_size", DEFAULT_CHUNK))
+    seeds = expand_seeds(
+        seed_words(lexicon_paths, settings.get("seeded", [])), set(corpus.vocabulary)
+    )
+    return corpus, seeds
+
+
+def doc_batches(doc_units_path: str, rows: int):
+    """Documents (doc_id, date, unit) in document order, batch by batch."""
+    for batch in pq.ParquetFile(doc_units_path).iter_batches(batch_size=rows):
+        yield batch.to_pandas()
+
+
+class TableWriter:
+    """Writes a Parquet table frame by frame (schema from the first frame)."""
+
+    def __init__(self, path: str):
+        self.path, self.writer = path, None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.path, table.schema)
+        self.writer.write_table(table)
+
+    def close(self, columns: list[str]) -> None:
+        if self.writer is None:  # no documents: an empty table with the columns
+            pd.DataFrame(columns=columns).to_parquet(self.path, index=False)
+        else:
+            self.writer.close()
 
 
 def run_topic_selection(
-    tokens_path: str,
-    documents_path: str,
+    units_path: str,
+    doc_units_path: str,
     lexicon_paths: dict[str, str],
     settings: dict,
     outputs: dict,
 ) -> dict:
-    tokens, _, pools, token_lists, seeds = modelling_inputs(
-        tokens_path, documents_path, lexicon_paths, settings
-    )
+    corpus, seeds = modelling_inputs(units_path, lexicon_paths, settings)
     seeded = settings.get("seeded", [])
     selection = settings["selection"]
     shares: dict[int, np.ndarray] = {}
     table = select_k(
-        token_lists,
+        corpus,
         settings["backend"],
         selection["grid"],
         settings["seed"],
@@ -342,61 +375,65 @@ def run_topic_selection(
     chosen = choose_k(table, selection["min_diversity"])
     table["chosen"] = table["k"] == chosen
     table.to_csv(outputs["selection"], index=False, float_format="%.4f")
-    by_k = pd.DataFrame({"doc_id": tokens["doc_id"].to_numpy()})
-    for k, theta in shares.items():
-        for topic, spec in enumerate(seeded):
-            by_k[f"topic_share_{spec['name']}_k{k}"] = theta[pools, topic]
-    by_k.to_parquet(outputs["shares"], index=False)
-    return {"chosen_k": chosen, "grid": selection["grid"]}
+    columns = ["doc_id"] + [f"topic_share_{spec['name']}_k{k}" for k in shares for spec in seeded]
+    writer = TableWriter(outputs["shares"])
+    for batch in doc_batches(doc_units_path, corpus.chunk_size):
+        by_k = pd.DataFrame({"doc_id": batch["doc_id"].to_numpy()})
+        for k, theta in shares.items():
+            for topic, spec in enumerate(seeded):
+                by_k[f"topic_share_{spec['name']}_k{k}"] = theta[batch["unit"].to_numpy(), topic]
+        writer.write(by_k)
+    writer.close(columns)
+    return {"chosen_k": chosen, "grid": selection["grid"], "units": len(corpus)}
 
 
 def run_topics(
-    tokens_path: str,
-    documents_path: str,
+    units_path: str,
+    doc_units_path: str,
     selection_path: str | None,
     lexicon_paths: dict[str, str],
     settings: dict,
     outputs: dict,
 ) -> dict:
-    tokens, documents, pools, token_lists, seeds = modelling_inputs(
-        tokens_path, documents_path, lexicon_paths, settings
-    )
+    corpus, seeds = modelling_inputs(units_path, lexicon_paths, settings)
     k = settings["k"]
     if k == "auto":
         selection = pd.read_csv(selection_path)
         k = int(selection.loc[selection["chosen"], "k"].iloc[0])
     seeded = settings.get("seeded", [])
-    fit = fit_topics(
-        settings["backend"], token_lists, k, settings["seed"], seeds, **_options(settings)
-    )
-    theta = fit.theta[pools]
-    columns = [f"topic_{t}" for t in range(k)]
-    doc_topics = pd.DataFrame(theta, columns=columns)
-    doc_topics.insert(0, "doc_id", tokens["doc_id"].to_numpy())
-    doc_topics.to_parquet(outputs["doc_topics"], index=False)
     names = [spec["name"] for spec in seeded]
-    table = topic_table(fit, settings["top_n"], names)
-    table.to_csv(outputs["topics"], index=False, float_format=TABLE_FLOAT)
-    prevalence = topic_prevalence(
-        doc_topics[columns],
-        documents["date"],
-        settings["time_bin"],
-        settings["bootstrap"],
-        settings["seed"],
+    fit = fit_topics(settings["backend"], corpus, k, settings["seed"], seeds, **_options(settings))
+    columns = [f"topic_{t}" for t in range(k)]
+    share_columns = [f"topic_share_{name}" for name in names]
+    doc_topics, framing = TableWriter(outputs["doc_topics"]), TableWriter(outputs["framing_share"])
+    prevalence = PrevalenceAccumulator(
+        k, settings["time_bin"], settings["bootstrap"], settings["seed"]
     )
-    prevalence.to_csv(outputs["prevalence"], index=False, float_format=TABLE_FLOAT)
-    framing = pd.DataFrame({"doc_id": doc_topics["doc_id"]})
-    for topic, name in enumerate(names):
-        framing[f"topic_share_{name}"] = theta[:, topic]
-    framing.to_parquet(outputs["framing_share"], index=False)
+    n_docs = 0
+    for batch in doc_batches(doc_units_path, corpus.chunk_size):
+        theta = fit.theta[batch["unit"].to_numpy()]
+        frame = pd.DataFrame(theta, columns=columns)
+        frame.insert(0, "doc_id", batch["doc_id"].to_numpy())
+        doc_topics.write(frame)
+        shares = pd.DataFrame(theta[:, : len(names)], columns=share_columns)
+        shares.insert(0, "doc_id", batch["doc_id"].to_numpy())
+        framing.write(shares)
+        prevalence.add(theta, batch["date"])
+        n_docs += len(batch)
+    doc_topics.close(["doc_id", *columns])
+    framing.close(["doc_id", *share_columns])
+    prevalence.table().to_csv(outputs["prevalence"], index=False, float_format=TABLE_FLOAT)
+    topic_table(fit, settings["top_n"], names).to_csv(
+        outputs["topics"], index=False, float_format=TABLE_FLOAT
+    )
     top = fit.top_words(10)
     return {
         "backend": settings["backend"],
-        "documents": len(tokens),
-        "modelling_units": len(token_lists),
+        "documents": n_docs,
+        "modelling_units": len(corpus),
         "k": k,
         "vocabulary": len(fit.vocabulary),
-        "npmi": round(float(npmi(top, token_lists).mean()), 4),
+        "npmi": round(float(npmi(top, corpus).mean()), 4),
         "diversity": round(diversity(top), 4),
         "seeded": {name: len(words) for name, words in zip(names, seeds, strict=True)},
     }

@@ -69,8 +69,8 @@ def get_sentence_shards(wildcards):
 def get_topics_inputs(wildcards):
     """Topic-model inputs; the K-selection table only when topics.k is auto."""
     inputs = {
-        "tokens": f"results/{wildcards.corpus}/preprocess/doc_tokens.parquet",
-        "documents": f"results/{wildcards.corpus}/ingest/documents.parquet",
+        "units": f"results/{wildcards.corpus}/topics/units.parquet",
+        "doc_units": f"results/{wildcards.corpus}/topics/doc_units.parquet",
         "lexicons": list(config["framing"]["lexicons"].values()),
     }
     if config["topics"]["k"] == "auto":

@@ -1,7 +1,24 @@
-rule topic_selection:
+rule topic_units:
     input:
         tokens="results/{corpus}/preprocess/doc_tokens.parquet",
         documents="results/{corpus}/ingest/documents.parquet",
+    output:
+        units="results/{corpus}/topics/units.parquet",
+        doc_units="results/{corpus}/topics/doc_units.parquet",
+    log:
+        "results/{corpus}/logs/topic_units.log",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        pool=config["topics"]["pool"],
+    script:
+        "../../scripts/rules/topic_units.py"
+
+
+rule topic_selection:
+    input:
+        units="results/{corpus}/topics/units.parquet",
+        doc_units="results/{corpus}/topics/doc_units.parquet",
         lexicons=list(config["framing"]["lexicons"].values()),
     output:
         selection=report(
