@@ -9,7 +9,8 @@ Measured side by side in one run on this machine:
   of a process doing only that fit, NPMI (top 10, boolean documents) and
   topic diversity — on the UN General Debate corpus and Channel One
   headlines pooled by day (when ../shared/corpora is present) and on
-  synthetic corpora of 10k and 100k documents;
+  synthetic corpora of 10k, 100k and 1M documents (the memory growth table:
+  peak RSS ratios between sizes, for the streamed and the in-memory fits);
 * determinism: two fits with the same seed give identical topic-word
   matrices (or not).
 
@@ -54,58 +55,69 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def fit_worker(data_path: str, result_path: str, backend: str, k: int, seed: int) -> None:
+def fit_worker(data_path: str, result_path: str, variant: str, k: int, seed: int) -> None:
     with open(data_path, "rb") as handle:
-        token_lists = pickle.load(handle)
+        units_path = pickle.load(handle)
     started = time.perf_counter()
-    top, phi = run_backend(backend, token_lists, k, seed)
+    top, phi = run_backend(variant, units_path, k, seed)
     seconds = time.perf_counter() - started
     peak = peak_rss_mb()
     with open(result_path, "wb") as handle:
         pickle.dump({"seconds": seconds, "peak_rss_mb": peak, "top": top, "phi": phi}, handle)
 
 
-def run_backend(backend: str, token_lists, k: int, seed: int):
-    from schemes.topic_models import build_vocabulary, doc_term_matrix, fit_topics
+# The pipeline's backends read the units file as the pipeline does (streamed);
+# the two baselines that are not offered get the corpus in memory, as a user
+# of those libraries would pass it.
+VARIANTS = {
+    "gensim_lda": ("gensim_lda", {"passes": 10, "iterations": 50}),
+    "tomotopy_lda": ("tomotopy_lda", {"iterations": 200}),
+    "nmf": ("nmf", {}),
+    "nmf_batch": ("nmf", {"solver": "batch"}),
+    "nmf_minibatch": ("nmf", {"solver": "minibatch"}),
+}
 
-    if backend == "gensim_lda":
-        fit = fit_topics("gensim_lda", token_lists, k, seed, passes=10, iterations=50)
-    elif backend == "nmf":
-        fit = fit_topics("nmf", token_lists, k, seed)
-    elif backend == "tomotopy_lda":
-        fit = fit_topics("tomotopy_lda", token_lists, k, seed, iterations=200)
-    elif backend == "gensim_multicore":
-        from gensim.corpora import Dictionary
+
+def run_backend(variant: str, units_path: str, k: int, seed: int):
+    from schemes.bow import ParquetBow
+    from schemes.topic_models import fit_topics
+
+    corpus = ParquetBow(units_path)
+    if variant == "baseline":  # libraries loaded, corpus opened, nothing fitted
+        import gensim.models  # noqa: F401
+        import sklearn.decomposition  # noqa: F401
+        import tomotopy  # noqa: F401
+
+        return [], np.zeros((0, 0))
+    if variant in VARIANTS:
+        backend, options = VARIANTS[variant]
+        fit = fit_topics(backend, corpus, k, seed, **options)
+        return fit.top_words(10), fit.phi
+    vocabulary = corpus.vocabulary
+    if variant == "gensim_multicore":
         from gensim.models import LdaMulticore
 
-        vocabulary = build_vocabulary(token_lists)
-        dictionary = Dictionary([vocabulary])
-        corpus = [dictionary.doc2bow(t) for t in token_lists]
         model = LdaMulticore(
-            corpus,
+            list(corpus.bows()),
             num_topics=k,
-            id2word=dictionary,
+            id2word=dict(enumerate(vocabulary)),
             random_state=seed,
             passes=10,
             workers=1,
             chunksize=4000,
         )
-        phi = model.get_topics()[:, [dictionary.token2id[w] for w in vocabulary]]
-        return [[vocabulary[i] for i in np.argsort(-r, kind="stable")[:10]] for r in phi], phi
-    elif backend == "sklearn_lda":
+        phi = model.get_topics()
+    elif variant == "sklearn_lda":
         from sklearn.decomposition import LatentDirichletAllocation
 
-        vocabulary = build_vocabulary(token_lists)
-        counts = doc_term_matrix(token_lists, vocabulary)
         model = LatentDirichletAllocation(
             k, learning_method="batch", max_iter=20, random_state=seed
         )
-        model.fit(counts)
+        model.fit(corpus.matrix())
         phi = model.components_ / model.components_.sum(axis=1, keepdims=True)
-        return [[vocabulary[i] for i in np.argsort(-r, kind="stable")[:10]] for r in phi], phi
     else:
-        raise ValueError(backend)
-    return fit.top_words(10), fit.phi
+        raise ValueError(variant)
+    return [[vocabulary[i] for i in np.argsort(-r, kind="stable")[:10]] for r in phi], phi
 
 
 def in_fresh_process(mode: str, payload, *args: str):
@@ -120,29 +132,42 @@ def in_fresh_process(mode: str, payload, *args: str):
             return pickle.load(handle)
 
 
-def measure(token_lists, backend: str, k: int, seed: int = 1) -> dict:
+def measure(units_path: str, variant: str, k: int, seed: int = 1) -> dict:
+    from schemes.bow import ParquetBow
     from schemes.topic_models import diversity, npmi
 
-    out = in_fresh_process("--worker", token_lists, backend, str(k), str(seed))
+    out = in_fresh_process("--worker", units_path, variant, str(k), str(seed))
     return {
         "fit_s": out["seconds"],
         "peak_rss_mb": out["peak_rss_mb"],
-        "npmi": float(npmi(out["top"], token_lists).mean()),
+        "npmi": float(npmi(out["top"], ParquetBow(units_path)).mean()),
         "diversity": diversity(out["top"]),
         "phi": out["phi"],
     }
 
 
-# --- corpora -----------------------------------------------------------------
-def prepare(documents: pd.DataFrame, language_stop: dict, min_df: int = 5, pool: str = "none"):
+# --- corpora (written as the pipeline's units file) ---------------------------
+def prepare(
+    documents: pd.DataFrame, language_stop: dict, folder: Path, min_df: int = 5, pool: str = "none"
+) -> str:
+    from schemes.bow import write_units
     from schemes.preprocess import sentence_table
-    from schemes.topics import doc_tokens, modelling_corpus, pool_documents
+    from schemes.topics import doc_tokens
 
     sentences = sentence_table(documents)
     tokens, _ = doc_tokens(sentences, documents, language_stop, min_df, 0.5, 2, {"min_count": 0})
-    pools = pool_documents(documents, pool)
-    token_lists = [t for t in modelling_corpus(tokens, pools) if t]
-    return token_lists
+    keep = tokens["tokens"] != ""
+    documents[["doc_id", "date", "source"]][keep.to_numpy()].to_parquet(folder / "docs.parquet")
+    tokens[keep].to_parquet(folder / "tokens.parquet")
+    units = folder / "units.parquet"
+    write_units(
+        str(folder / "tokens.parquet"),
+        str(folder / "docs.parquet"),
+        pool,
+        str(units),
+        str(folder / "doc_units.parquet"),
+    )
+    return str(units)
 
 
 def load_real(name: str) -> pd.DataFrame | None:
@@ -170,21 +195,49 @@ def load_real(name: str) -> pd.DataFrame | None:
     return ingest(read_records(config), config, language, 5).documents
 
 
-def synthetic(n_docs: int, seed: int = 3, n_topics: int = 30, vocab: int = 20000, length: int = 80):
-    """LDA-generated corpus: Dirichlet topic mixtures over Zipfian topic-word distributions."""
+def synthetic(
+    n_docs: int,
+    folder: Path,
+    seed: int = 3,
+    n_topics: int = 30,
+    vocab: int = 20000,
+    length: int = 80,
+    chunk: int = 20_000,
+) -> str:
+    """LDA-generated corpus (Dirichlet topic mixtures over Zipfian topic-word
+    distributions), written chunk by chunk as a units file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from schemes.bow import METADATA_KEY, UNITS_SCHEMA
+    from scipy import sparse
+
     rng = np.random.default_rng(seed)
-    words = np.array([f"w{i}" for i in range(vocab)])
     cdf = np.cumsum(rng.dirichlet(np.full(vocab, 0.02), size=n_topics), axis=1)
-    docs = []
-    for _ in range(n_docs):
-        theta = rng.dirichlet(np.full(n_topics, 0.1))
-        counts = rng.multinomial(length, theta)
-        doc = []
-        for t in np.flatnonzero(counts):
-            index = np.minimum(np.searchsorted(cdf[t], rng.random(counts[t])), vocab - 1)
-            doc.extend(words[index].tolist())
-        docs.append(doc)
-    return docs
+    words = [f"w{i:05d}" for i in range(vocab)]  # sorted order = id order
+    schema = UNITS_SCHEMA.with_metadata({METADATA_KEY: json.dumps({"vocabulary": words})})
+    path = folder / f"synthetic_{n_docs}.parquet"
+    with pq.ParquetWriter(path, schema) as writer:
+        for first in range(0, n_docs, chunk):
+            n = min(chunk, n_docs - first)
+            counts = rng.multinomial(length, rng.dirichlet(np.full(n_topics, 0.1), size=n))
+            rows, cols = [], []
+            for t in range(n_topics):
+                rows.append(np.repeat(np.arange(n), counts[:, t]))
+                draws = np.searchsorted(cdf[t], rng.random(int(counts[:, t].sum())))
+                cols.append(np.minimum(draws, vocab - 1))
+            rows, cols = np.concatenate(rows), np.concatenate(cols)
+            matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, vocab))
+            matrix.sum_duplicates()
+            bounds = zip(matrix.indptr[:-1], matrix.indptr[1:], strict=True)
+            spans = list(bounds)
+            table = {
+                "unit": np.arange(first, first + n, dtype=np.int64),
+                "n_docs": np.ones(n, dtype=np.int32),
+                "ids": [matrix.indices[a:b].astype(np.int32) for a, b in spans],
+                "counts": [matrix.data[a:b].astype(np.int32) for a, b in spans],
+            }
+            writer.write_table(pa.table(table, schema=schema))
+    return str(path)
 
 
 def raw_pymorphy(tokens: list[str], pure_python: bool) -> tuple[list[str], float]:
@@ -241,10 +294,15 @@ def lemmatisation_speed(documents: pd.DataFrame) -> dict:
     }
 
 
+ALL = ["gensim_lda", "gensim_multicore", "tomotopy_lda", "sklearn_lda", "nmf", "nmf_minibatch"]
+SCALING = ["gensim_lda", "tomotopy_lda", "nmf_batch", "nmf_minibatch"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
+    from schemes.bow import ParquetBow
     from schemes.nlp import load_wordlist
 
     stop = {
@@ -252,58 +310,78 @@ def main() -> None:
     }
     rows, notes = [], {}
     started = time.time()
-    corpora = []
-    if not args.quick:
-        headlines = load_real("1tv-headlines")
-        if headlines is not None:
-            notes["lemmatisation"] = lemmatisation_speed(headlines)
-            print("lemmatisation", notes["lemmatisation"], flush=True)
-            corpora.append(
-                (
-                    "1tv-headlines pooled by day",
-                    prepare(headlines, stop, pool="day"),
-                    ["gensim_lda", "tomotopy_lda", "nmf"],
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        corpora = []
+        if not args.quick:
+            headlines = load_real("1tv-headlines")
+            if headlines is not None:
+                notes["lemmatisation"] = lemmatisation_speed(headlines)
+                print("lemmatisation", notes["lemmatisation"], flush=True)
+                (folder / "headlines").mkdir()
+                units = prepare(headlines, stop, folder / "headlines", pool="day")
+                corpora.append(
+                    ("1tv-headlines pooled by day", units, ["gensim_lda", "tomotopy_lda", "nmf"])
                 )
-            )
-        ungdc = load_real("ungdc")
-        if ungdc is not None:
+            ungdc = load_real("ungdc")
+            if ungdc is not None:
+                (folder / "ungdc").mkdir()
+                units = prepare(ungdc, stop, folder / "ungdc")
+                corpora.append(("UN General Debate 1991-2015", units, ALL))
+        corpora.append(("synthetic 10k docs", synthetic(10_000, folder), ALL + ["nmf_batch"]))
+        if not args.quick:
+            corpora.append(("synthetic 100k docs", synthetic(100_000, folder), SCALING))
             corpora.append(
-                (
-                    "UN General Debate 1991-2015",
-                    prepare(ungdc, stop),
-                    ["gensim_lda", "gensim_multicore", "tomotopy_lda", "sklearn_lda", "nmf"],
-                )
+                ("synthetic 1M docs", synthetic(1_000_000, folder), ["nmf_batch", "nmf_minibatch"])
             )
-    corpora.append(
-        (
-            "synthetic 10k docs",
-            synthetic(10_000),
-            ["gensim_lda", "gensim_multicore", "tomotopy_lda", "sklearn_lda", "nmf"],
-        )
-    )
-    if not args.quick:
-        corpora.append(
-            (
-                "synthetic 100k docs",
-                synthetic(100_000),
-                ["gensim_lda", "tomotopy_lda", "sklearn_lda", "nmf"],
-            )
-        )
-    for name, token_lists, backends in corpora:
-        n_tokens = sum(len(t) for t in token_lists)
-        for backend in backends:
-            result = measure(token_lists, backend, K)
-            row = {"corpus": name, "docs": len(token_lists), "tokens": n_tokens, "backend": backend}
-            row.update({k: v for k, v in result.items() if k != "phi"})
-            if name == "synthetic 10k docs":
-                again = measure(token_lists, backend, K)
-                row["deterministic"] = bool(np.array_equal(result["phi"], again["phi"]))
-            rows.append(row)
-            print(json.dumps(row), flush=True)
+        for name, units, variants in corpora:
+            corpus = ParquetBow(units)
+            base = in_fresh_process("--worker", units, "baseline", str(K), "1")
+            for variant in variants:
+                result = measure(units, variant, K)
+                row = {
+                    "corpus": name,
+                    "docs": len(corpus),
+                    "tokens": corpus.n_tokens,
+                    "backend": variant,
+                    "baseline_rss_mb": base["peak_rss_mb"],
+                }
+                row.update({k: v for k, v in result.items() if k != "phi"})
+                if name == "synthetic 10k docs":
+                    again = measure(units, variant, K)
+                    row["deterministic"] = bool(np.array_equal(result["phi"], again["phi"]))
+                rows.append(row)
+                print(json.dumps(row), flush=True)
     table = pd.DataFrame(rows)
     OUT.mkdir(parents=True, exist_ok=True)
     table.to_csv(OUT / "topics.csv", index=False, float_format="%.4f")
     write_markdown(table, notes, time.time() - started)
+
+
+def scaling_lines(table: pd.DataFrame) -> list[str]:
+    """Peak RSS growth with corpus size, per backend, on the synthetic corpora."""
+    synthetic = table[table["corpus"].str.startswith("synthetic")]
+    lines = [
+        "",
+        "## Memory growth with corpus size (synthetic corpora)",
+        "",
+        "Ratio of peak RSS between consecutive sizes (10x the documents each step); "
+        "linear growth would be 10x, and the excess over the baseline process is shown too.",
+        "",
+        "| backend | from | to | peak RSS MB | ratio | excess over baseline MB | excess ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for backend, rows in synthetic.groupby("backend", sort=False):
+        rows = rows.sort_values("docs")
+        for a, b in zip(rows.iloc[:-1].itertuples(), rows.iloc[1:].itertuples(), strict=True):
+            excess_a = a.peak_rss_mb - a.baseline_rss_mb
+            excess_b = b.peak_rss_mb - b.baseline_rss_mb
+            lines.append(
+                f"| {backend} | {a.docs:,} | {b.docs:,} | {a.peak_rss_mb:.0f} → {b.peak_rss_mb:.0f} | "
+                f"{b.peak_rss_mb / a.peak_rss_mb:.2f}x | {excess_a:.0f} → {excess_b:.0f} | "
+                f"{excess_b / max(excess_a, 1):.2f}x |"
+            )
+    return lines
 
 
 def write_markdown(table: pd.DataFrame, notes: dict, seconds: float) -> None:
@@ -314,7 +392,9 @@ def write_markdown(table: pd.DataFrame, notes: dict, seconds: float) -> None:
         f"{platform.system()} {platform.release()}; one run of `python bench/topics_bench.py` "
         f"({seconds / 60:.1f} min). K = {K}; same vocabulary for every backend of a corpus; "
         "NPMI over boolean documents, top 10 words; diversity = unique top-10 words / (10 K); "
-        "peak RSS of a process doing only that fit. gensim LdaModel 10 passes, LdaMulticore 10 passes "
+        "peak RSS (VmHWM) of a fresh process that opens the corpus's units file (as the pipeline "
+        "writes it) and fits once; the pipeline's backends stream it, the two baselines not offered "
+        "(LdaMulticore, scikit-learn LDA) get it in memory. gensim LdaModel 10 passes, LdaMulticore 10 passes "
         "1 worker, tomotopy 200 iterations 1 worker, scikit-learn LDA batch 20 iterations, NMF on TF-IDF.",
         "",
     ]
@@ -337,8 +417,12 @@ def write_markdown(table: pd.DataFrame, notes: dict, seconds: float) -> None:
     lines += [
         "## Backends",
         "",
-        "| corpus | docs | tokens | backend | fit s | peak RSS MB | NPMI | diversity | deterministic |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "`nmf` is the pipeline's default (solver `auto`: batch up to 20M nonzeros, "
+        "minibatch beyond); `nmf_batch` / `nmf_minibatch` force a solver. "
+        "Baseline RSS = a process that loads the libraries and opens the corpus, fitting nothing.",
+        "",
+        "| corpus | docs | tokens | backend | fit s | peak RSS MB | baseline RSS MB | NPMI | diversity | deterministic |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in table.itertuples(index=False):
         det = getattr(r, "deterministic", None)
@@ -348,8 +432,10 @@ def write_markdown(table: pd.DataFrame, notes: dict, seconds: float) -> None:
             else ("yes" if det else "**no**")
         )
         lines.append(
-            f"| {r.corpus} | {r.docs:,} | {r.tokens:,} | {r.backend} | {r.fit_s:.1f} | {r.peak_rss_mb:.0f} | {r.npmi:.3f} | {r.diversity:.2f} | {det} |"
+            f"| {r.corpus} | {r.docs:,} | {r.tokens:,} | {r.backend} | {r.fit_s:.1f} | "
+            f"{r.peak_rss_mb:.0f} | {r.baseline_rss_mb:.0f} | {r.npmi:.3f} | {r.diversity:.2f} | {det} |"
         )
+    lines += scaling_lines(table)
     (OUT / "topics.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
