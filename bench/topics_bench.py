@@ -157,8 +157,9 @@ def prepare(
     sentences = sentence_table(documents)
     tokens, _ = doc_tokens(sentences, documents, language_stop, min_df, 0.5, 2, {"min_count": 0})
     keep = tokens["tokens"] != ""
-    documents[["doc_id", "date", "source"]][keep.to_numpy()].to_parquet(folder / "docs.parquet")
-    tokens[keep].to_parquet(folder / "tokens.parquet")
+    columns = ["doc_id", "date", "source"]
+    documents[columns][keep.to_numpy()].to_parquet(folder / "docs.parquet", index=False)
+    tokens[keep].to_parquet(folder / "tokens.parquet", index=False)
     units = folder / "units.parquet"
     write_units(
         str(folder / "tokens.parquet"),

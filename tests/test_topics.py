@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from schemes.bow import MemoryBow, ParquetBow, pool_documents, write_units
+from schemes.preprocess import shard_bounds
 from schemes.topic_models import (
     choose_k,
     diversity,
@@ -16,6 +17,7 @@ from schemes.topics import (
     PrevalenceAccumulator,
     doc_tokens,
     expand_seeds,
+    run_topic_tokens,
     run_topics,
     topic_prevalence,
 )
@@ -54,6 +56,47 @@ def test_phrases_join_frequent_multiword_actors():
     )
     assert "государственный_департамент" in set(vocabulary["lemma"])
     assert "европейский_союз" in tokens["tokens"].iloc[0]
+
+
+def test_sharded_topic_tokens_equal_the_in_memory_result(tmp_path):
+    n = 90
+    documents = pd.DataFrame(
+        {"doc_id": [f"d{i:02d}" for i in range(n)], "lang": ["ru", "en"] * (n // 2)}
+    )
+    lemmas = [
+        ("государственный департамент" if i % 4 == 0 else "министерство") + f" слово{i % 7} и нефть"
+        if i % 2 == 0
+        else ("the european union" if i % 3 == 0 else "a state") + f" word{i % 5} and oil"
+        for i in range(n)
+    ]
+    sentences = pd.DataFrame({"doc_id": documents["doc_id"], "lemmas": lemmas})
+    stop = {"ru": {"и"}, "en": {"and", "the"}}
+    phrases = {"min_count": 5, "threshold": 1.0}
+    expected, vocabulary = doc_tokens(sentences, documents, stop, 3, 0.9, 2, phrases)
+    assert "государственный_департамент" in set(vocabulary["lemma"])
+    documents.to_parquet(tmp_path / "documents.parquet")
+    paths = []
+    for shard in range(3):
+        first, last = shard_bounds(n, shard, 3)
+        paths.append(str(tmp_path / f"shard_{shard}.parquet"))
+        sentences.iloc[first:last].to_parquet(paths[-1])
+    for language, words in stop.items():
+        (tmp_path / f"{language}.txt").write_text("\n".join(words))
+    summary = run_topic_tokens(
+        paths,
+        str(tmp_path / "documents.parquet"),
+        {lang: str(tmp_path / f"{lang}.txt") for lang in stop},
+        3,
+        0.9,
+        2,
+        phrases,
+        str(tmp_path / "tokens.parquet"),
+        str(tmp_path / "vocabulary.csv"),
+    )
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "tokens.parquet"), expected)
+    written = pd.read_csv(tmp_path / "vocabulary.csv", keep_default_na=False)
+    assert list(written["lemma"]) == list(vocabulary["lemma"])
+    assert summary["shards"] == 3 and summary["phrases"] == 2
 
 
 def test_pooling_by_source_and_day():

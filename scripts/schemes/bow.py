@@ -203,8 +203,9 @@ def _batches(tokens_path: str, documents_path: str, rows: int):
     )
     seen = 0
     for token_batch, doc_batch in zip(tokens, documents, strict=False):
-        left, right = token_batch.to_pandas(), doc_batch.to_pandas()
-        if not left["doc_id"].equals(right["doc_id"]):
+        left = token_batch.to_pandas().reset_index(drop=True)
+        right = doc_batch.to_pandas().reset_index(drop=True)
+        if not np.array_equal(left["doc_id"].to_numpy(), right["doc_id"].to_numpy()):
             raise ValueError(
                 f"{tokens_path} and {documents_path} list different documents "
                 f"near row {seen + 1}: rerun the topic_tokens rule"

@@ -31,20 +31,117 @@ import pyarrow.parquet as pq
 
 from schemes.bow import DEFAULT_CHUNK, ParquetBow
 from schemes.nlp import load_wordlist
-from schemes.preprocess import read_sentences
+from schemes.preprocess import shard_bounds
 from schemes.topic_models import choose_k, diversity, fit_topics, frex, npmi, stability
 
 TABLE_FLOAT = "%.6f"
 
 
-def _phrases(token_lists: list[list[str]], min_count: int, threshold: float) -> list[list[str]]:
-    from gensim.models.phrases import Phrases
+class TopicTokens:
+    """Stopwords, phrases and document-frequency pruning, learnt in streamed passes.
 
-    if not token_lists:
-        return token_lists
-    model = Phrases(token_lists, min_count=min_count, threshold=threshold, delimiter="_")
-    frozen = model.freeze()
-    return [frozen[tokens] for tokens in token_lists]
+    :meth:`learn` reads the corpus part by part (e.g. one lemmatised shard at
+    a time) twice: once to train the phrase model, once to count document
+    frequencies; :meth:`transform` then maps each part to its tokens. Memory
+    holds one part, the phrase counts and the vocabulary. Phrases and document
+    frequency are learnt within each language: in a bilingual corpus a word
+    of the minority language never reaches a corpus-wide ``max_df``, however
+    common it is among that language's documents.
+    """
+
+    def __init__(
+        self,
+        stopwords: dict[str, set[str]],
+        min_df: int,
+        max_df: float,
+        min_token_length: int = 2,
+        phrases: dict | None = None,
+    ):
+        self.stopwords, self.min_df, self.max_df = stopwords, min_df, max_df
+        self.min_token_length = min_token_length
+        self.phrases = phrases if phrases and phrases.get("min_count", 0) > 0 else None
+        self.phrasers: dict = {}
+        self.keep: set[str] = set()
+        self.df: dict[str, int] = {}
+
+    def _content(self, sentences: pd.DataFrame, documents: pd.DataFrame):
+        """Languages and content lemmas (text order) of one part's documents."""
+        joined = sentences.groupby("doc_id", sort=False)["lemmas"].agg(" ".join)
+        texts = joined.reindex(documents["doc_id"]).fillna("")
+        langs = documents["lang"].to_numpy()
+        token_lists = []
+        for language, text in zip(langs, texts, strict=True):
+            stop = self.stopwords.get(language, set())
+            token_lists.append(
+                [t for t in text.split() if len(t) >= self.min_token_length and t not in stop]
+            )
+        return langs, token_lists
+
+    def _phrased(self, sentences, documents):
+        langs, token_lists = self._content(sentences, documents)
+        for i, language in enumerate(langs):
+            if language in self.phrasers:
+                token_lists[i] = self.phrasers[language][token_lists[i]]
+        return langs, token_lists
+
+    def learn(self, parts) -> None:
+        """``parts()`` yields ``(sentences, documents)`` frames; it is called once per pass."""
+        if self.phrases:
+            from gensim.models.phrases import Phrases
+
+            models: dict[str, Phrases] = {}
+            for sentences, documents in parts():
+                langs, token_lists = self._content(sentences, documents)
+                for language in sorted(set(langs)):
+                    if language not in models:
+                        models[language] = Phrases(
+                            min_count=self.phrases["min_count"],
+                            threshold=self.phrases["threshold"],
+                            delimiter="_",
+                        )
+                    members = [
+                        t for t, code in zip(token_lists, langs, strict=True) if code == language
+                    ]
+                    models[language].add_vocab(members)
+            self.phrasers = {language: model.freeze() for language, model in models.items()}
+        counts: dict[str, dict[str, int]] = {}
+        n_docs: dict[str, int] = {}
+        for sentences, documents in parts():
+            langs, token_lists = self._phrased(sentences, documents)
+            for language, tokens in zip(langs, token_lists, strict=True):
+                n_docs[language] = n_docs.get(language, 0) + 1
+                table = counts.setdefault(language, {})
+                for token in set(tokens):
+                    table[token] = table.get(token, 0) + 1
+        self.keep, self.df = set(), {}
+        for language in sorted(counts):
+            self.keep |= {
+                t
+                for t, n in counts[language].items()
+                if n >= self.min_df and n / n_docs[language] <= self.max_df
+            }
+            for token, n in counts[language].items():
+                self.df[token] = self.df.get(token, 0) + n
+
+    def transform(self, sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+        """``doc_id, tokens`` (kept lemmas, space-joined, text order) of one part."""
+        _, token_lists = self._phrased(sentences, documents)
+        keep = self.keep
+        return pd.DataFrame(
+            {
+                "doc_id": documents["doc_id"].to_numpy(),
+                "tokens": [" ".join(t for t in tokens if t in keep) for tokens in token_lists],
+            }
+        )
+
+    @property
+    def vocabulary(self) -> pd.DataFrame:
+        """``lemma, df`` of the kept lemmas, most frequent first."""
+        return (
+            pd.DataFrame({"lemma": sorted(self.keep)}, dtype=object)
+            .assign(df=lambda v: v["lemma"].map(self.df).astype(int))
+            .sort_values(["df", "lemma"], ascending=[False, True])
+        )
 
 
 def doc_tokens(
@@ -56,53 +153,11 @@ def doc_tokens(
     min_token_length: int = 2,
     phrases: dict | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-document content lemmas after stopwords, phrases and document-frequency pruning.
-
-    Returns ``(tokens, vocabulary)``: tokens has ``doc_id, tokens`` (space-joined,
-    in text order) for every document, vocabulary has ``lemma, df`` for the
-    lemmas kept (``min_df`` <= df <= ``max_df`` x documents, within a language).
-    """
-    lang = documents.set_index("doc_id")["lang"]
-    joined = sentences.groupby("doc_id", sort=False)["lemmas"].agg(" ".join)
-    joined = joined.reindex(documents["doc_id"]).fillna("")
-    langs = lang.reindex(joined.index).to_numpy()
-    token_lists = []
-    for doc_id, text in joined.items():
-        stop = stopwords.get(lang[doc_id], set())
-        token_lists.append(
-            [t for t in text.split() if len(t) >= min_token_length and t not in stop]
-        )
-    # Phrases and document frequency are learnt within each language: in a
-    # bilingual corpus a word of the minority language never reaches a
-    # corpus-wide max_df, however common it is among that language's documents.
-    keep: set[str] = set()
-    df: dict[str, int] = {}
-    for language in sorted(set(langs)):
-        rows = [i for i, code in enumerate(langs) if code == language]
-        members = [token_lists[i] for i in rows]
-        if phrases and phrases.get("min_count", 0) > 0:
-            members = _phrases(members, phrases["min_count"], phrases["threshold"])
-            for i, tokens in zip(rows, members, strict=True):
-                token_lists[i] = tokens
-        counts: dict[str, int] = {}
-        for tokens in members:
-            for token in set(tokens):
-                counts[token] = counts.get(token, 0) + 1
-        keep |= {t for t, n in counts.items() if n >= min_df and n / len(members) <= max_df}
-        for token, n in counts.items():
-            df[token] = df.get(token, 0) + n
-    tokens = pd.DataFrame(
-        {
-            "doc_id": joined.index,
-            "tokens": [" ".join(t for t in tl if t in keep) for tl in token_lists],
-        }
-    )
-    vocabulary = (
-        pd.DataFrame({"lemma": sorted(keep)})
-        .assign(df=lambda v: v["lemma"].map(df))
-        .sort_values(["df", "lemma"], ascending=[False, True])
-    )
-    return tokens, vocabulary
+    """Per-document content lemmas of an in-memory corpus: ``(tokens, vocabulary)``
+    (see :class:`TopicTokens`; the pipeline streams shards instead)."""
+    tokenizer = TopicTokens(stopwords, min_df, max_df, min_token_length, phrases)
+    tokenizer.learn(lambda: [(sentences, documents)])
+    return tokenizer.transform(sentences, documents), tokenizer.vocabulary
 
 
 def load_stopwords(paths: dict[str, str]) -> dict[str, set[str]]:
@@ -120,21 +175,33 @@ def run_topic_tokens(
     tokens_path: str,
     vocabulary_path: str,
 ) -> dict:
-    sentences = read_sentences(sentences_paths, columns=["doc_id", "lemmas"])
-    documents = pd.read_parquet(documents_path, columns=["doc_id", "lang"])
-    tokens, vocabulary = doc_tokens(
-        sentences,
-        documents,
-        load_stopwords(stopword_paths),
-        min_df,
-        max_df,
-        min_token_length,
-        phrases,
+    """Stream the lemmatised shards (one in memory at a time) into topic tokens."""
+    documents = pq.read_table(documents_path, columns=["doc_id", "lang"])
+    sentences_paths = list(sentences_paths)
+
+    def parts():
+        for shard, path in enumerate(sentences_paths):
+            first, last = shard_bounds(documents.num_rows, shard, len(sentences_paths))
+            sentences = pd.read_parquet(path, columns=["doc_id", "lemmas"])
+            yield sentences, documents.slice(first, last - first).to_pandas()
+
+    tokenizer = TopicTokens(
+        load_stopwords(stopword_paths), min_df, max_df, min_token_length, phrases
     )
-    tokens.to_parquet(tokens_path, index=False)
+    tokenizer.learn(parts)
+    writer = TableWriter(tokens_path)
+    for sentences, shard_documents in parts():
+        writer.write(tokenizer.transform(sentences, shard_documents))
+    writer.close(["doc_id", "tokens"])
+    vocabulary = tokenizer.vocabulary
     vocabulary.to_csv(vocabulary_path, index=False)
     n_phrases = int(vocabulary["lemma"].str.contains("_").sum())
-    return {"documents": len(tokens), "vocabulary": len(vocabulary), "phrases": n_phrases}
+    return {
+        "documents": documents.num_rows,
+        "shards": len(sentences_paths),
+        "vocabulary": len(vocabulary),
+        "phrases": n_phrases,
+    }
 
 
 def seed_words(lexicon_paths: dict[str, str], seeded: list[dict]) -> list[list[str]]:
