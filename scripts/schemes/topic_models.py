@@ -58,6 +58,19 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
     return np.divide(matrix, sums, out=np.zeros_like(matrix, dtype=float), where=sums > 0)
 
 
+def unit_topics(corpus: BowCorpus, k: int, infer) -> np.ndarray:
+    """Units x K topic shares, inferred chunk by chunk into one preallocated
+    matrix (the only part of a fit that grows with the corpus: 8 K bytes a unit)."""
+    theta = np.zeros((len(corpus), k))
+    row = 0
+    for chunk in corpus.chunks():
+        weights = infer(chunk)
+        sums = weights.sum(axis=1, keepdims=True)
+        np.divide(weights, sums, out=theta[row : row + len(weights)], where=sums > 0)
+        row += len(weights)
+    return theta
+
+
 def fit_gensim_lda(corpus: BowCorpus, k, seed, seeds, passes=3, iterations=50, **_):
     from gensim.models import LdaModel
 
@@ -95,17 +108,17 @@ def fit_gensim_lda(corpus: BowCorpus, k, seed, seeds, passes=3, iterations=50, *
     model.sync_state()
     if len(corpus):
         model.update(GensimStream(corpus))  # gensim streams the corpus, pass after pass
-    parts = []
-    for chunk in corpus.chunks():
+
+    def infer(chunk):
         bows = [
             list(zip(chunk.indices[a:b].tolist(), chunk.data[a:b].tolist(), strict=True))
             for a, b in zip(chunk.indptr[:-1], chunk.indptr[1:], strict=True)
         ]
         gamma, _ = model.inference(bows)
         gamma[np.diff(chunk.indptr) == 0] = 0.0  # empty units have no topics
-        parts.append(_normalise_rows(gamma))
-    theta = np.vstack(parts) if parts else np.zeros((0, k))
-    return TopicFit(theta, _normalise_rows(model.get_topics()), vocabulary)
+        return gamma
+
+    return TopicFit(unit_topics(corpus, k, infer), _normalise_rows(model.get_topics()), vocabulary)
 
 
 def tfidf_weights(corpus: BowCorpus) -> np.ndarray:
@@ -183,24 +196,23 @@ def fit_nmf(
         # weights are comparable across topics).
         h = np.vstack([np.asarray(fixed), h])
         h = h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-12)
-    parts = []
-    for chunk in corpus.chunks():
+
+    def infer(chunk):
         x = tfidf(chunk, idf)
-        if fixed:
-            w, _, _ = non_negative_factorization(
-                x,
-                H=h,
-                n_components=k,
-                update_H=False,
-                init="custom",
-                random_state=seed,
-                max_iter=max_iter,
-            )
-        else:
-            w = model.transform(x)
-        parts.append(_normalise_rows(w))
-    theta = np.vstack(parts) if parts else np.zeros((0, k))
-    return TopicFit(theta, _normalise_rows(h), vocabulary)
+        if not fixed:
+            return model.transform(x)
+        w, _, _ = non_negative_factorization(
+            x,
+            H=h,
+            n_components=k,
+            update_H=False,
+            init="custom",
+            random_state=seed,
+            max_iter=max_iter,
+        )
+        return w
+
+    return TopicFit(unit_topics(corpus, k, infer), _normalise_rows(h), vocabulary)
 
 
 def fit_tomotopy_lda(corpus: BowCorpus, k, seed, seeds, iterations=200, **_):

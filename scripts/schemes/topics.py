@@ -349,7 +349,7 @@ def select_k(
         fit = fit_topics(backend, corpus, k, seed, seeds, **options)
         n_seeded = len(seeds or [])
         if shares is not None:
-            shares[k] = fit.theta[:, :n_seeded]
+            shares[k] = fit.theta[:, :n_seeded].copy()  # not a view: the fit is freed
         # Scores cover the free topics only: the seeded ones are fixed by the
         # lexicon, and their (often low) coherence would weigh 1/K and so
         # push the rule toward large K.
