@@ -25,6 +25,8 @@ rule topic_tokens:
         vocabulary="results/{corpus}/preprocess/vocabulary.csv",
     log:
         "results/{corpus}/logs/topic_tokens.log",
+    benchmark:
+        "results/{corpus}/benchmarks/topic_tokens.tsv"
     conda:
         "../envs/schemes.yaml"
     params:

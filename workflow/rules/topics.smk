@@ -7,6 +7,8 @@ rule topic_units:
         doc_units="results/{corpus}/topics/doc_units.parquet",
     log:
         "results/{corpus}/logs/topic_units.log",
+    benchmark:
+        "results/{corpus}/benchmarks/topic_units.tsv"
     conda:
         "../envs/schemes.yaml"
     params:
