@@ -153,6 +153,12 @@ def test_units_refuse_unordered_dates_and_misaligned_documents(tmp_path):
     inputs = write_token_inputs(tmp_path, ["2008-01-01"] * 2, ["a"] * 2, ["x", "y"], ["d1", "d0"])
     with pytest.raises(ValueError, match="different documents near row 1"):
         write_units(*inputs, "none", *out)
+    inputs = write_token_inputs(tmp_path, ["2008-01-01"] * 2, ["a"] * 2, ["x", "y"])
+    pd.read_parquet(inputs[1]).iloc[:1].to_parquet(inputs[1])
+    with pytest.raises(ValueError, match="has 2 rows but .* has 1"):
+        write_units(*inputs, "none", *out)
+    with pytest.raises(ValueError, match="topics.pool"):
+        write_units(*inputs, "hour", *out)
 
 
 def themed_corpus(n=150):

@@ -183,12 +183,16 @@ def count_matrix(token_lists, vocabulary: list[str]) -> sparse.csr_matrix:
 POOLS = {"none": None, "day": "D", "week": "W", "source_day": "D", "source_week": "W"}
 
 
+def check_pool(pool: str) -> str:
+    if pool not in POOLS:
+        raise ValueError(f"topics.pool must be one of {', '.join(POOLS)}, not {pool!r}")
+    return pool
+
+
 def pool_documents(documents: pd.DataFrame, pool: str) -> np.ndarray:
     """Pool index of every document (0..P-1, by period then source);
     ``none`` keeps documents apart."""
-    if pool not in POOLS:
-        raise ValueError(f"topics.pool must be one of {', '.join(POOLS)}, not {pool!r}")
-    if POOLS[pool] is None:
+    if POOLS[check_pool(pool)] is None:
         return np.arange(len(documents))
     period = documents["date"].dt.to_period(POOLS[pool]).astype(str)
     key = period + "|" + documents["source"].astype(str) if pool.startswith("source") else period
@@ -197,12 +201,17 @@ def pool_documents(documents: pd.DataFrame, pool: str) -> np.ndarray:
 
 def _batches(tokens_path: str, documents_path: str, rows: int):
     """Topic tokens and their documents' date and source, in lockstep batches."""
-    tokens = pq.ParquetFile(tokens_path).iter_batches(batch_size=rows)
-    documents = pq.ParquetFile(documents_path).iter_batches(
-        batch_size=rows, columns=["doc_id", "date", "source"]
-    )
+    tokens_file, documents_file = pq.ParquetFile(tokens_path), pq.ParquetFile(documents_path)
+    n_tokens, n_documents = tokens_file.metadata.num_rows, documents_file.metadata.num_rows
+    if n_tokens != n_documents:
+        raise ValueError(
+            f"{tokens_path} has {n_tokens} rows but {documents_path} has {n_documents}: "
+            "rerun the topic_tokens rule"
+        )
+    tokens = tokens_file.iter_batches(batch_size=rows)
+    documents = documents_file.iter_batches(batch_size=rows, columns=["doc_id", "date", "source"])
     seen = 0
-    for token_batch, doc_batch in zip(tokens, documents, strict=False):
+    for token_batch, doc_batch in zip(tokens, documents, strict=True):
         left = token_batch.to_pandas().reset_index(drop=True)
         right = doc_batch.to_pandas().reset_index(drop=True)
         if not np.array_equal(left["doc_id"].to_numpy(), right["doc_id"].to_numpy()):
@@ -213,8 +222,6 @@ def _batches(tokens_path: str, documents_path: str, rows: int):
         right["tokens"] = left["tokens"].to_numpy()
         seen += len(right)
         yield right
-    if seen != pq.ParquetFile(tokens_path).metadata.num_rows:
-        raise ValueError(f"{tokens_path} has more rows than {documents_path}")
 
 
 def write_units(
@@ -226,15 +233,13 @@ def write_units(
     batch_rows: int = 50_000,
 ) -> dict:
     """Stream the topic tokens into the units file and the document-unit map."""
+    freq = POOLS[check_pool(pool)]
     vocabulary_set: set[str] = set()
     for batch in _batches(tokens_path, documents_path, batch_rows):
         for text in batch["tokens"]:
             vocabulary_set.update(text.split())
     vocabulary = sorted(vocabulary_set)
     index = {w: i for i, w in enumerate(vocabulary)}
-    freq = POOLS.get(pool, "invalid")
-    if freq == "invalid":
-        pool_documents(pd.DataFrame(), pool)  # raises the documented error
     meta = json.dumps({"vocabulary": vocabulary}, ensure_ascii=False)
     unit_writer = pq.ParquetWriter(units_path, UNITS_SCHEMA.with_metadata({METADATA_KEY: meta}))
     doc_writer = pq.ParquetWriter(doc_units_path, DOC_UNITS_SCHEMA)
