@@ -59,15 +59,7 @@ class BowCorpus:
     def bows(self) -> Iterator[list[tuple[int, int]]]:
         """Rows as gensim bag-of-words lists (id, count)."""
         for chunk in self.chunks():
-            for row in range(chunk.shape[0]):
-                start, end = chunk.indptr[row], chunk.indptr[row + 1]
-                yield list(
-                    zip(
-                        chunk.indices[start:end].tolist(),
-                        chunk.data[start:end].tolist(),
-                        strict=True,
-                    )
-                )
+            yield from chunk_bows(chunk)
 
     def token_lists(self) -> Iterator[list[str]]:
         """Rows as token lists (each word repeated by its count, in id order)."""
@@ -81,6 +73,15 @@ class BowCorpus:
         if not chunks:
             return sparse.csr_matrix((0, len(self.vocabulary)))
         return sparse.vstack(chunks, format="csr")
+
+
+def chunk_bows(chunk: sparse.csr_matrix) -> list[list[tuple[int, float]]]:
+    """The rows of a count chunk as gensim bag-of-words lists (id, count)."""
+    indices, data = chunk.indices.tolist(), chunk.data.tolist()
+    return [
+        list(zip(indices[a:b], data[a:b], strict=True))
+        for a, b in zip(chunk.indptr[:-1].tolist(), chunk.indptr[1:].tolist(), strict=True)
+    ]
 
 
 class GensimStream:

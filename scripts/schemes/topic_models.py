@@ -34,7 +34,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
-from schemes.bow import BowCorpus, GensimStream, as_corpus
+from schemes.bow import BowCorpus, GensimStream, as_corpus, chunk_bows
 
 BACKENDS = ("gensim_lda", "nmf", "tomotopy_lda")
 SEED_PRIOR_SHARE = 0.01
@@ -110,11 +110,7 @@ def fit_gensim_lda(corpus: BowCorpus, k, seed, seeds, passes=3, iterations=50, *
         model.update(GensimStream(corpus))  # gensim streams the corpus, pass after pass
 
     def infer(chunk):
-        bows = [
-            list(zip(chunk.indices[a:b].tolist(), chunk.data[a:b].tolist(), strict=True))
-            for a, b in zip(chunk.indptr[:-1], chunk.indptr[1:], strict=True)
-        ]
-        gamma, _ = model.inference(bows)
+        gamma, _ = model.inference(chunk_bows(chunk))
         gamma[np.diff(chunk.indptr) == 0] = 0.0  # empty units have no topics
         return gamma
 
