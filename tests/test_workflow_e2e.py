@@ -7,6 +7,7 @@ code and config), so the test neither reads nor disturbs ``results/``.
 import hashlib
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import link_workflow, run_snakemake
@@ -201,3 +202,84 @@ def test_validation_loop_export_code_import(workdir):
     agreement = pd.read_csv(workdir / "results/demo/validation/coder_agreement.csv")
     alpha = agreement.set_index("field").loc["is_claim", "krippendorff_alpha"]
     assert 0.7 < alpha < 1.0
+
+
+def simulate_item_coders(workdir):
+    """Gold codes for the demo's item sample from its planted truth, and two coders."""
+    sample = pd.read_csv(workdir / "results/demo/validation/items/sample.csv")
+    truth = pd.read_csv(workdir / "data/demo/claims_truth.csv")
+    claim_docs = set(
+        truth.loc[truth["kind"].isin(["planted", "background", "non_western"]), "doc_id"]
+    )
+    western = set(truth.loc[truth["kind"].isin(["planted", "background"]), "doc_id"])
+    gold = pd.DataFrame({"item_id": sample["item_id"]})
+    gold["claim"] = gold["item_id"].isin(claim_docs).astype(int)
+    gold["anti_western"] = gold["item_id"].isin(western).astype(int)
+    gold["accused"] = np.where(
+        gold["anti_western"] == 1, "west", np.where(gold["claim"] == 1, "other", "")
+    )
+    gold["stance"] = np.where(gold["claim"] == 1, "asserted", "")
+    gold["reason"] = np.where(gold["claim"] == 1, "simulated coder: planted claim", "")
+    first = gold[sample["double_coded"] == 1].reset_index(drop=True)
+    second = first.copy()
+    flipped = first.index[:3]  # the second coder calls three non-claims claims, or the reverse
+    second.loc[flipped, "claim"] = 1 - second.loc[flipped, "claim"]
+    second.loc[flipped, "anti_western"] = second.loc[flipped, "claim"]
+    second.loc[flipped, "accused"] = np.where(second.loc[flipped, "claim"] == 1, "west", "")
+    second.loc[flipped, "stance"] = np.where(second.loc[flipped, "claim"] == 1, "asserted", "")
+    second.loc[flipped, "reason"] = "simulated disagreement"
+    adjudication = [
+        {
+            "item_id": first.at[i, "item_id"],
+            "field": field,
+            "final": first.at[i, field],
+            "reason": "planted truth",
+        }
+        for i in flipped
+        for field in ("claim", "anti_western")
+        if first.at[i, field] != second.at[i, field]
+    ]
+    folder = workdir / "gold"
+    folder.mkdir(exist_ok=True)
+    gold.to_csv(folder / "gold.csv", index=False)
+    first.to_csv(folder / "coder_a.csv", index=False)
+    second.to_csv(folder / "coder_b.csv", index=False)
+    pd.DataFrame(adjudication).to_csv(folder / "adjudication.csv", index=False)
+    design = (workdir / "results/demo/validation/items/sample.csv").read_bytes()
+    (folder / "design.csv").write_bytes(design)  # a user keeps the design beside the codes
+    return (
+        "validation={items: {gold: {design: gold/design.csv, labels: gold/gold.csv, "
+        "coders: [gold/coder_a.csv, gold/coder_b.csv], adjudication: gold/adjudication.csv}}}"
+    )
+
+
+def test_item_level_validation_report_export_code_report(workdir):
+    coded = pd.read_csv(
+        workdir / "results/demo/validation/items/to_code.csv", keep_default_na=False
+    )
+    sample = pd.read_csv(workdir / "results/demo/validation/items/sample.csv")
+    assert len(coded) == len(sample) >= 1200 and (coded["claim"] == "").all()
+    assert (sample["split"] == "test").mean() >= 0.4
+    snakemake(workdir, "--config", simulate_item_coders(workdir))
+    results = workdir / "results/demo"
+    scores = pd.read_csv(results / "validation/item_scores.csv")
+    assert set(scores["measure"]) >= {"lexicon_anti_western", "lexicon_any", "seeded_topic_share"}
+    assert set(scores["split"]) == {"dev", "test"}
+    quoted = scores[
+        (scores["measure"] == "lexicon_anti_western")
+        & (scores["target"] == "anti_western")
+        & (scores["split"] == "test")
+        & scores["weighting"].str.startswith("inverse")
+    ].iloc[0]
+    assert quoted["f1"] >= 0.8 and quoted["f1_ci_low"] <= quoted["f1"] <= quoted["f1_ci_high"]
+    reliability = pd.read_csv(results / "validation/gold_reliability.csv").set_index("field")
+    assert reliability.at["claim", "disagreements"] == 3
+    assert 0.5 < reliability.at["claim", "krippendorff_alpha"] < 1
+    agreement = pd.read_csv(results / "validation/event_rate_agreement.csv")
+    row = agreement[
+        (agreement["measure"] == "lexicon_anti_western") & (agreement["target"] == "anti_western")
+    ].iloc[0]
+    assert row["n_events"] >= 10 and row["spearman"] > 0.5
+    assert "Item-level agreement" in (results / "validation/item_scores.tex").read_text()
+    for fmt in ("png", "pdf", "svg"):
+        assert (results / f"figures/validation.{fmt}").stat().st_size > 0

@@ -1,13 +1,19 @@
+from schemes.gold import run_validation_report
 from schemes.rulekit import run
-from schemes.validation import run_score
 
 run(
     snakemake,
-    run_score,
-    sample_path=snakemake.input.sample,
-    coded_paths=list(snakemake.input.coded),
+    run_validation_report,
+    design_path=snakemake.input.design,
+    labels_path=snakemake.input.labels,
+    coder_paths=list(snakemake.input.coders),
+    adjudication_path=snakemake.input.get("adjudication"),
+    measures_path=snakemake.input.measures,
+    events_path=snakemake.input.catalogue,
+    days_before=snakemake.params.days_before,
+    days_after=snakemake.params.days_after,
+    min_event_items=snakemake.params.min_event_items,
     n_boot=snakemake.params.n_boot,
     seed=snakemake.params.seed,
-    supervised=snakemake.params.supervised,
     outputs=dict(snakemake.output.items()),
 )

@@ -276,6 +276,54 @@ def plot_model_selection(selection: pd.DataFrame):
     return fig
 
 
+def plot_validation(scores: pd.DataFrame):
+    """Precision, recall and F1 of every measure against the gold codes, with 95% CIs.
+
+    Weighted by inverse inclusion probability; the locked test part (filled
+    markers) beside the dev part (open markers); one row of panels per target.
+    """
+    data = scores[scores["weighting"].str.startswith("inverse")]
+    targets = list(dict.fromkeys(data["target"]))
+    labels = list(dict.fromkeys(data["label"]))
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(
+            len(targets),
+            3,
+            figsize=(8, 0.45 * len(labels) * len(targets) + 1.4),
+            layout="constrained",
+            squeeze=False,
+            sharey=True,
+        )
+        y = np.arange(len(labels))
+        for row, target in enumerate(targets):
+            for col, metric in enumerate(("precision", "recall", "f1")):
+                ax = axes[row, col]
+                for split, offset, face in (("test", -0.15, "#D55E00"), ("dev", 0.15, "none")):
+                    part = data[(data["target"] == target) & (data["split"] == split)]
+                    part = part.set_index("label").reindex(labels)
+                    value = part[metric].to_numpy(float)
+                    low = np.clip(value - part[f"{metric}_ci_low"].to_numpy(float), 0, None)
+                    high = np.clip(part[f"{metric}_ci_high"].to_numpy(float) - value, 0, None)
+                    ax.errorbar(
+                        value,
+                        y + offset,
+                        xerr=[np.nan_to_num(low), np.nan_to_num(high)],
+                        fmt="o",
+                        color="#D55E00",
+                        markerfacecolor=face,
+                        capsize=2,
+                        label=f"{split} part",
+                    )
+                ax.set_xlim(-0.02, 1.02)
+                ax.set_yticks(y, labels)
+                ax.set_title(f"{metric} — {target.replace('_', '-')}")
+                ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+        axes[0, 0].invert_yaxis()  # shared y: the first measure on top in every panel
+        axes[0, -1].legend(loc="lower right", frameon=False)
+        fig.suptitle("Measures against hand-coded items (weighted; 95% CIs)")
+    return fig
+
+
 RANKING_MEASURE = "score: claims per 1,000 documents\n(abnormal framing by default; 95% CI)"
 
 
@@ -298,6 +346,8 @@ def build_figure(name: str, inputs):
         return plot_model_selection(pd.read_csv(inputs["selection"]))
     if name == "event_topics":
         return plot_event_topics(pd.read_csv(inputs["profile"]))
+    if name == "validation":
+        return plot_validation(pd.read_csv(inputs["scores"]))
     raise ValueError(f"unknown figure {name!r}")
 
 

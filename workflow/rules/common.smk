@@ -87,6 +87,19 @@ def get_figure_other_formats(name):
     )
 
 
+def get_gold_inputs(wildcards):
+    """The coded gold standard: design, final labels, independent codings, adjudication."""
+    gold = config["validation"]["items"]["gold"]
+    inputs = {
+        "design": gold["design"],
+        "labels": gold["labels"],
+        "coders": gold["coders"],
+    }
+    if gold["adjudication"]:
+        inputs["adjudication"] = gold["adjudication"]
+    return inputs
+
+
 def get_final_outputs():
     outputs = [
         "results/{corpus}/ingest/summary.json",
@@ -103,9 +116,18 @@ def get_final_outputs():
         "results/{corpus}/tables/event_topics.csv",
         "results/{corpus}/tables/framing_timeseries.csv",
     ]
-    outputs.append("results/{corpus}/validation/sample.csv")
+    outputs += [
+        "results/{corpus}/validation/sample.csv",
+        "results/{corpus}/validation/items/sample.csv",
+    ]
     if config["validation"]["coded"]:
         outputs.append("results/{corpus}/validation/precision_recall.csv")
+    if config["validation"]["items"]["gold"]["labels"]:
+        outputs += [
+            "results/{corpus}/validation/item_scores.csv",
+            "results/{corpus}/validation/event_rate_agreement.csv",
+            "results/{corpus}/figures/validation.png",
+        ] + get_figure_other_formats("validation")
     for name in FIGURES:
         outputs += [
             f"results/{{corpus}}/figures/{name}.png"

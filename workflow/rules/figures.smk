@@ -147,3 +147,24 @@ rule figure_event_topics:
         dpi=config["figures"]["dpi"],
     script:
         "../../scripts/rules/figure.py"
+
+
+rule figure_validation:
+    input:
+        scores="results/{corpus}/validation/item_scores.csv",
+    output:
+        png=report(
+            "results/{corpus}/figures/validation.png",
+            caption="../report/validation_figure.rst",
+            category="Validation",
+        ),
+        other=get_figure_other_formats("validation"),
+    log:
+        "results/{corpus}/logs/figure_validation.log",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        figure="validation",
+        dpi=config["figures"]["dpi"],
+    script:
+        "../../scripts/rules/figure.py"

@@ -45,3 +45,18 @@ rule framing_agreement:
         "../envs/schemes.yaml"
     script:
         "../../scripts/rules/framing_agreement.py"
+
+
+rule item_measures:
+    input:
+        doc_claims="results/{corpus}/framing/doc_claims.parquet",
+        candidates="results/{corpus}/framing/candidates.parquet",
+        framing_share="results/{corpus}/topics/framing_topic_share.parquet",
+    output:
+        measures="results/{corpus}/framing/item_measures.parquet",
+    log:
+        "results/{corpus}/logs/item_measures.log",
+    conda:
+        "../envs/schemes.yaml"
+    script:
+        "../../scripts/rules/item_measures.py"

@@ -19,7 +19,7 @@ rule validation_sample:
         "../../scripts/rules/validation_sample.py"
 
 
-rule validation_report:
+rule validation_sentence_report:
     input:
         sample="results/{corpus}/validation/sample.csv",
         coded=config["validation"]["coded"],
@@ -35,12 +35,74 @@ rule validation_report:
             category="Validation",
         ),
     log:
-        "results/{corpus}/logs/validation_report.log",
+        "results/{corpus}/logs/validation_sentence_report.log",
     conda:
         "../envs/schemes.yaml"
     params:
         n_boot=config["validation"]["bootstrap"],
         seed=config["validation"]["seed"],
         supervised=config["validation"]["supervised"],
+    script:
+        "../../scripts/rules/validation_sentence_report.py"
+
+
+rule gold_sample:
+    input:
+        documents="results/{corpus}/ingest/documents.parquet",
+        filters=list(config["validation"]["items"]["filter"].values()),
+        guide=config["validation"]["items"]["guide"],
+    output:
+        sample="results/{corpus}/validation/items/sample.csv",
+        to_code="results/{corpus}/validation/items/to_code.csv",
+        to_code_second="results/{corpus}/validation/items/to_code_second.csv",
+        guide="results/{corpus}/validation/items/coding_guide.md",
+    log:
+        "results/{corpus}/logs/gold_sample.log",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        filters=config["validation"]["items"]["filter"],
+        sizes=config["validation"]["items"]["sample"],
+        test_fraction=config["validation"]["items"]["test_fraction"],
+        double_coded=config["validation"]["items"]["double_coded"],
+        seed=config["validation"]["items"]["seed"],
+        max_chars=config["validation"]["items"]["max_chars"],
+    script:
+        "../../scripts/rules/gold_sample.py"
+
+
+rule validation_report:
+    input:
+        unpack(get_gold_inputs),
+        measures="results/{corpus}/framing/item_measures.parquet",
+        catalogue=config["events"]["catalogue"],
+    output:
+        scores=report(
+            "results/{corpus}/validation/item_scores.csv",
+            caption="../report/item_scores.rst",
+            category="Validation",
+        ),
+        scores_tex="results/{corpus}/validation/item_scores.tex",
+        reliability=report(
+            "results/{corpus}/validation/gold_reliability.csv",
+            caption="../report/gold_reliability.rst",
+            category="Validation",
+        ),
+        event_rates="results/{corpus}/validation/event_rates.csv",
+        event_agreement=report(
+            "results/{corpus}/validation/event_rate_agreement.csv",
+            caption="../report/event_rate_agreement.rst",
+            category="Validation",
+        ),
+    log:
+        "results/{corpus}/logs/validation_report.log",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        days_before=config["events"]["days_before"],
+        days_after=config["events"]["days_after"],
+        min_event_items=config["validation"]["items"]["min_event_items"],
+        n_boot=config["validation"]["bootstrap"],
+        seed=config["validation"]["seed"],
     script:
         "../../scripts/rules/validation_report.py"

@@ -1,0 +1,11 @@
+from schemes.gold import run_item_measures
+from schemes.rulekit import run
+
+run(
+    snakemake,
+    run_item_measures,
+    doc_claims_path=snakemake.input.doc_claims,
+    candidates_path=snakemake.input.candidates,
+    framing_share_path=snakemake.input.framing_share,
+    output=snakemake.output.measures,
+)

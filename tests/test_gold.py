@@ -1,0 +1,308 @@
+"""Item-level gold standard: sampling design, coding files, statistics, report."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from schemes.gold import (
+    GoldFileError,
+    best_threshold,
+    check_adjudication,
+    draw_item_sample,
+    event_rates,
+    export_for_coding,
+    filter_strata,
+    item_measures,
+    read_item_codes,
+    reliability,
+    score_measures,
+    weighted_auc,
+    weighted_prf,
+)
+
+
+def documents(n):
+    return pd.DataFrame(
+        {
+            "doc_id": [f"d{i:04d}" for i in range(n)],
+            "date": pd.date_range("2004-01-01", periods=n, freq="D"),
+            "text": [f"text {i}" for i in range(n)],
+        }
+    )
+
+
+def test_filter_strata_match_word_beginnings_only():
+    texts = pd.Series(
+        [
+            "Госдеп профинансировал оппозицию",  # actor; "финансир" is inside a word
+            "США и Россия подписали договор",  # actor only
+            "Полиция раскрыла заговор",  # suspicion only
+            "Масштабная выставка цветов",  # "сша" and "цвет" inside words: no match
+            "Ещё один фонд",  # actor
+            None,
+        ]
+    )
+    strata = filter_strata(texts, ["сша", "госдеп", "фонд"], ["финансир", "заговор", "цветн"])
+    assert strata.tolist() == ["either", "either", "either", "rest", "either", "rest"]
+    strata = filter_strata(texts, ["сша", "госдеп"], ["профинансир"])
+    assert strata[0] == "both"
+
+
+def test_item_sample_design_probabilities_split_and_second_coding():
+    docs = documents(1000)
+    strata = np.array(["both"] * 100 + ["either"] * 300 + ["rest"] * 600)
+    sizes = {"both": 40, "either": 30, "rest": 700}
+    sample = draw_item_sample(docs, strata, sizes, 0.45, {"both": 10, "rest": 5}, seed=3)
+    again = draw_item_sample(docs, strata, sizes, 0.45, {"both": 10, "rest": 5}, seed=3)
+    pd.testing.assert_frame_equal(sample, again)
+    assert sample["item_id"].is_unique
+    by = sample.groupby("stratum")
+    assert by.size().to_dict() == {"both": 40, "either": 30, "rest": 600}  # rest capped
+    probability = by["inclusion_probability"].first()
+    assert probability["both"] == pytest.approx(0.4) and probability["rest"] == 1.0
+    assert by["stratum_population"].first().to_dict() == {"both": 100, "either": 300, "rest": 600}
+    tested = sample[sample["split"] == "test"].groupby("stratum").size()
+    assert tested.to_dict() == {"both": 18, "either": 14, "rest": 270}  # ceil(0.45 n)
+    assert sample.groupby("stratum")["double_coded"].sum().to_dict() == {
+        "both": 10,
+        "either": 0,
+        "rest": 5,
+    }
+    other = draw_item_sample(docs, strata, sizes, 0.45, {"both": 10}, seed=4)
+    assert set(other["item_id"]) != set(sample["item_id"])
+
+
+def test_export_for_coding_hides_the_design_and_flags_cut_texts():
+    docs = documents(20)
+    docs.loc[3, "text"] = "x" * 500
+    sample = draw_item_sample(docs, np.array(["both"] * 20), {"both": 10}, 0.5, {}, seed=1)
+    sample = pd.concat([sample, sample.iloc[:0]])
+    exported = export_for_coding(docs, sample, seed=2, max_chars=100)
+    assert set(exported["item_id"]) == set(sample["item_id"])
+    assert not {"stratum", "split", "inclusion_probability"} & set(exported.columns)
+    assert exported["text"].str.len().max() <= 100
+    assert exported["truncated"].sum() == int("d0003" in set(sample["item_id"]))
+    assert (exported[["claim", "anti_western", "reason"]] == "").all().all()
+
+
+def write_codes(tmp_path, rows, name="codes.csv"):
+    columns = ["item_id", "claim", "anti_western", "accused", "stance", "doubt", "reason"]
+    path = tmp_path / name
+    pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize(
+    "row, words",
+    [
+        (["b", "0", "1", "", "", "0", ""], ["line 3", "anti_western is 1 but claim is 0"]),
+        (["b", "1", "1", "usa", "dismissed", "0", "r"], ["line 3", "dismissed", "claim = 0"]),
+        (["b", "1", "1", "usa", "reported", "0", ""], ["line 3", "needs a reason"]),
+        (["b", "0", "0", "", "", "1", ""], ["line 3", "needs a reason"]),
+        (["b", "0", "0", "", "rumour", "0", ""], ["line 3", "stance 'rumour'"]),
+        (["b", "1", "0", "martians", "asserted", "0", "r"], ["line 3", "accused 'martians'"]),
+        (["b", "", "0", "", "", "0", ""], ["line 3", "claim is empty"]),
+        (["b", "maybe", "0", "", "", "0", ""], ["line 3", "maybe"]),
+        (["a", "0", "0", "", "", "0", ""], ["line 3", "'a' repeated"]),
+    ],
+)
+def test_read_item_codes_names_file_line_and_problem(tmp_path, row, words):
+    path = write_codes(tmp_path, [["a", "1", "1", "usa", "reported", "0", "US behind unrest"], row])
+    with pytest.raises(GoldFileError) as err:
+        read_item_codes(path)
+    assert str(path) in str(err.value)
+    for word in words:
+        assert word in str(err.value)
+
+
+def test_read_item_codes_accepts_yes_no_and_dismissed_allegations(tmp_path):
+    path = write_codes(
+        tmp_path,
+        [
+            ["a", "yes", "да", "usa", "reported_with_denial", "0", "US accused, denies"],
+            ["b", "no", "", "russia", "dismissed", "0", "outlet mocks the charge"],
+            ["c", "0", "0", "", "", "", ""],
+        ],
+    )
+    codes = read_item_codes(path).set_index("item_id")
+    assert codes["claim"].tolist() == [1, 0, 0] and codes["anti_western"].tolist() == [1, 0, 0]
+    assert codes.at["b", "stance"] == "dismissed"
+
+
+def test_weighted_prf_auc_and_threshold_by_hand():
+    truth = np.array([1, 1, 0, 0, 0])
+    predicted = np.array([1, 0, 1, 0, 0])
+    weights = np.array([1.0, 3.0, 2.0, 1.0, 1.0])
+    precision, recall, f1 = weighted_prf(truth, predicted, weights)
+    # TP weight 1; flagged weight 1 + 2 = 3; positive weight 1 + 3 = 4
+    assert precision == pytest.approx(1 / 3) and recall == pytest.approx(1 / 4)
+    assert f1 == pytest.approx(2 * (1 / 3) * (1 / 4) / (1 / 3 + 1 / 4))
+    assert (
+        weighted_prf(truth, np.zeros(5), weights)[0] != weighted_prf(truth, np.zeros(5), weights)[0]
+    )
+    assert weighted_prf(np.array([1, 0]), np.array([0, 1]), np.ones(2))[2] == 0.0
+    from sklearn.metrics import roc_auc_score
+
+    score = np.array([0.9, 0.2, 0.5, 0.2, 0.1])
+    assert weighted_auc(truth, score, weights) == pytest.approx(
+        roc_auc_score(truth, score, sample_weight=weights)
+    )
+    assert weighted_auc(np.zeros(3), score[:3], np.ones(3)) != weighted_auc(
+        np.zeros(3), score[:3], np.ones(3)
+    )  # undefined: NaN
+    assert best_threshold(
+        np.array([1, 1, 0, 0]), np.array([0.9, 0.7, 0.6, 0.1]), np.ones(4)
+    ) == pytest.approx(0.65)
+
+
+def test_reliability_lists_disagreements_and_adjudication_is_checked():
+    first = pd.DataFrame(
+        {
+            "item_id": list("abcdefgh"),
+            "claim": [1, 1, 0, 0, 0, 0, 1, 0],
+            "anti_western": [1, 0, 0, 0, 0, 0, 1, 0],
+        }
+    )
+    second = first.copy()
+    second.loc[1, "claim"] = 0  # item b
+    second.loc[3, ["claim", "anti_western"]] = 1  # item d
+    table, disagreements = reliability(first, second, n_boot=200, seed=1)
+    table = table.set_index("field")
+    assert (
+        table.at["claim", "disagreements"] == 2 and table.at["anti_western", "disagreements"] == 1
+    )
+    assert table.at["claim", "items"] == 8
+    alpha = table.at["claim", "krippendorff_alpha"]
+    assert table.at["claim", "alpha_ci_low"] <= alpha <= table.at["claim", "alpha_ci_high"]
+    perfect, none = reliability(first, first, n_boot=50, seed=1)
+    assert (perfect["krippendorff_alpha"] == 1).all() and none.empty
+    gold = first.copy()
+    gold.loc[3, ["claim", "anti_western"]] = 1
+    adjudication = pd.DataFrame(
+        {
+            "item_id": ["b", "d", "d"],
+            "field": ["claim", "claim", "anti_western"],
+            "final": ["1", "1", "1"],
+            "reason": ["covert funding to topple", "hidden sponsor named", "sponsor is the US"],
+        }
+    )
+    check_adjudication(disagreements, adjudication, gold, "adj.csv")
+    with pytest.raises(GoldFileError, match="adj.csv: disagreement on b"):
+        check_adjudication(disagreements, adjudication.iloc[1:], gold, "adj.csv")
+    wrong = adjudication.assign(final=["0", "1", "1"])
+    with pytest.raises(GoldFileError, match="says 0 but the gold file says 1"):
+        check_adjudication(disagreements, wrong, gold, "adj.csv")
+
+
+def gold_items(n_per_stratum=200, seed=0):
+    """A population of 10,000 'both' and 90,000 'rest' items; claims only in 'both'."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for stratum, population, rate in (("both", 10_000, 0.3), ("rest", 90_000, 0.0)):
+        for i in range(n_per_stratum):
+            claim = int(rng.random() < rate)
+            rows.append(
+                {
+                    "item_id": f"{stratum}{i}",
+                    "stratum": stratum,
+                    "inclusion_probability": n_per_stratum / population,
+                    "split": "test" if i % 2 else "dev",
+                    "claim": claim,
+                    "anti_western": claim,
+                    "perfect": claim,
+                    "flag_rest": int(stratum == "rest"),
+                    "score": claim + rng.random() * 0.5,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_score_measures_weights_undo_oversampling_and_thresholds_come_from_dev():
+    from schemes import gold
+
+    items = gold_items()
+    gold.MEASURES.update(
+        {
+            "perfect": ("perfect", "binary"),
+            "flag_rest": ("rest", "binary"),
+            "score": ("score", "score"),
+        }
+    )
+    try:
+        table = score_measures(items, ["perfect", "flag_rest", "score"], n_boot=100, seed=1)
+    finally:
+        for name in ("perfect", "flag_rest", "score"):
+            gold.MEASURES.pop(name)
+    assert len(table) == 2 * 2 * 2 * 3  # targets x splits x weightings x measures
+    perfect = table[table["measure"] == "perfect"]
+    assert (perfect[["precision", "recall", "f1"]] == 1).all().all()
+    rest = table[
+        (table["measure"] == "flag_rest")
+        & (table["split"] == "test")
+        & (table["target"] == "claim")
+    ].set_index("weighting")
+    assert rest.loc["unweighted", "precision"] == 0 and rest.loc["unweighted", "f1"] == 0
+    score = table[(table["measure"] == "score") & (table["split"] == "test")]
+    assert score["threshold"].nunique() == 1  # one dev cut-off per target, reused on test
+    assert (score["auc"] == 1).all() and (score["f1"] == 1).all()
+    row = perfect.iloc[0]
+    assert row["f1_ci_low"] <= row["f1"] <= row["f1_ci_high"]
+
+
+def test_event_rates_gold_vs_measure_across_events():
+    items = pd.DataFrame(
+        {
+            "item_id": [f"i{i}" for i in range(12)],
+            "date": ["2004-01-05"] * 4 + ["2004-06-05"] * 4 + ["2004-09-05"] * 4,
+            "inclusion_probability": [0.5, 0.5, 0.1, 0.1] * 3,
+            "claim": [1, 0, 0, 0] + [1, 1, 0, 0] + [0, 0, 0, 0],
+            "anti_western": [1, 0, 0, 0] + [1, 1, 0, 0] + [0, 0, 0, 0],
+        }
+    )
+    dates = pd.to_datetime(["2004-01-03", "2004-01-06", "2004-06-04", "2004-09-09", "2005-01-01"])
+    corpus = pd.DataFrame(
+        {"doc_id": list("abcde"), "date": dates, "date_end": dates, "m": [0.2, 0.2, 0.9, 0.0, 1.0]}
+    )
+    windows = pd.DataFrame(
+        {
+            "event_id": ["jan", "jun", "sep", "empty"],
+            "type": ["x", "y", "x", "y"],
+            "window_start": pd.to_datetime(
+                ["2004-01-01", "2004-06-01", "2004-09-01", "2010-01-01"]
+            ),
+            "window_end": pd.to_datetime(["2004-01-31", "2004-06-30", "2004-09-30", "2010-02-01"]),
+        }
+    )
+    rates, summary = event_rates(items, corpus, windows, ["m"], min_items=4)
+    rates = rates.set_index("event_id")
+    assert "empty" not in rates.index  # no corpus documents in its window
+    # January: weights 2, 2, 10, 10; one claim of weight 2 -> 2 / 24
+    assert rates.at["jan", "gold_claim_rate"] == pytest.approx(2 / 24)
+    assert rates.at["jun", "gold_claim_rate"] == pytest.approx(4 / 24)
+    assert rates.at["jan", "m"] == pytest.approx(0.2) and rates.at["jun", "n_docs"] == 1
+    row = summary.set_index("target").loc["claim"]
+    assert row["n_events"] == 3 and row["spearman"] == pytest.approx(1.0)
+
+
+def test_item_measures_from_detector_outputs():
+    doc_claims = pd.DataFrame(
+        {
+            "doc_id": list("abcd"),
+            "date": pd.to_datetime(["2004-01-01"] * 4),
+            "date_end": pd.to_datetime(["2004-01-01"] * 4),
+            "n_claims": [1, 0, 0, 0],
+            "n_claims_any": [1, 1, 0, 0],
+        }
+    )
+    candidates = pd.DataFrame(
+        {
+            "doc_id": ["c", "d", "b"],
+            "parts": ["actor,covert", "covert,aim", "actor"],
+            "anti_western": [True, False, True],
+        }
+    )
+    share = pd.DataFrame({"doc_id": ["a", "c"], "topic_share_conspiracy": [0.7, 0.1]})
+    table = item_measures(doc_claims, candidates, share).set_index("doc_id")
+    assert table["lexicon_anti_western"].tolist() == [1, 0, 0, 0]
+    assert table["lexicon_any"].tolist() == [1, 1, 0, 0]
+    assert table["lexicon_two_parts"].tolist() == [1, 0, 1, 0]
+    assert table["seeded_topic_share"].tolist() == [0.7, 0.0, 0.1, 0.0]
