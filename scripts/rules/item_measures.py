@@ -7,5 +7,6 @@ run(
     doc_claims_path=snakemake.input.doc_claims,
     candidates_path=snakemake.input.candidates,
     framing_share_path=snakemake.input.framing_share,
+    lss_path=snakemake.input.lss,
     output=snakemake.output.measures,
 )

@@ -394,7 +394,10 @@ def check_adjudication(
 
 
 def item_measures(
-    doc_claims: pd.DataFrame, candidates: pd.DataFrame, framing_share: pd.DataFrame | None
+    doc_claims: pd.DataFrame,
+    candidates: pd.DataFrame,
+    framing_share: pd.DataFrame | None,
+    lss: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every item-level measure the pipeline offers today, one column each.
 
@@ -403,7 +406,9 @@ def item_measures(
     accused; ``lexicon_two_parts``: a claim, or a Western actor with one more
     of the three parts in one window (the detector's near misses);
     ``seeded_topic_share``: the item's share of the lexicon-seeded
-    conspiracy topic (a score, not a decision).
+    conspiracy topic; ``lss_score``: the item's Latent Semantic Scaling
+    score (z-score; items without a model term get the lowest score). The
+    last two are scores, not decisions.
     """
     out = doc_claims[["doc_id", "date", "date_end"]].copy()
     out["lexicon_anti_western"] = (doc_claims["n_claims"] > 0).astype(int).to_numpy()
@@ -422,6 +427,9 @@ def item_measures(
     if framing_share is not None and "topic_share_conspiracy" in framing_share.columns:
         share = framing_share.set_index("doc_id")["topic_share_conspiracy"]
         out["seeded_topic_share"] = out["doc_id"].map(share).fillna(0.0).to_numpy(float)
+    if lss is not None:
+        score = out["doc_id"].map(lss.set_index("doc_id")["lss_score"]).to_numpy(float)
+        out["lss_score"] = np.where(np.isfinite(score), score, np.nanmin(score, initial=0.0))
     return out
 
 
@@ -430,6 +438,7 @@ MEASURES = {
     "lexicon_any": ("lexicon, sentence window: any claim", "binary"),
     "lexicon_two_parts": ("lexicon: claim or Western actor + one more part", "binary"),
     "seeded_topic_share": ("seeded conspiracy topic share", "score"),
+    "lss_score": ("Latent Semantic Scaling score", "score"),
 }
 
 
@@ -736,12 +745,13 @@ def run_validation_report(
 
 
 def run_item_measures(
-    doc_claims_path: str, candidates_path: str, framing_share_path: str, output: str
+    doc_claims_path: str, candidates_path: str, framing_share_path: str, lss_path: str, output: str
 ) -> dict:
     table = item_measures(
         pd.read_parquet(doc_claims_path),
         pd.read_parquet(candidates_path),
         pd.read_parquet(framing_share_path),
+        pd.read_parquet(lss_path),
     )
     table.to_parquet(output, index=False)
     return {

@@ -52,6 +52,7 @@ rule item_measures:
         doc_claims="results/{corpus}/framing/doc_claims.parquet",
         candidates="results/{corpus}/framing/candidates.parquet",
         framing_share="results/{corpus}/topics/framing_topic_share.parquet",
+        lss="results/{corpus}/framing/lss_scores.parquet",
     output:
         measures="results/{corpus}/framing/item_measures.parquet",
     log:
@@ -60,3 +61,28 @@ rule item_measures:
         "../envs/schemes.yaml"
     script:
         "../../scripts/rules/item_measures.py"
+
+
+rule lss:
+    input:
+        sentences=get_sentence_shards,
+        documents="results/{corpus}/ingest/documents.parquet",
+        seeds=list(config["framing"]["lss"]["seeds"].values()),
+        stopwords=list(config["preprocess"]["stopwords"].values()),
+    output:
+        scores="results/{corpus}/framing/lss_scores.parquet",
+        terms="results/{corpus}/framing/lss_terms.csv",
+    log:
+        "results/{corpus}/logs/lss.log",
+    benchmark:
+        "results/{corpus}/benchmarks/lss.tsv"
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        seeds=config["framing"]["lss"]["seeds"],
+        stopwords=config["preprocess"]["stopwords"],
+        k=config["framing"]["lss"]["k"],
+        min_count=config["framing"]["lss"]["min_count"],
+        seed=config["framing"]["lss"]["seed"],
+    script:
+        "../../scripts/rules/lss.py"

@@ -1,0 +1,182 @@
+"""Latent Semantic Scaling (Watanabe 2021, *Communication Methods and Measures*).
+
+A Python port of the method of the R package LSX (``textmodel_lss`` on a
+dfm, ``predict``), built on scikit-learn's ``TruncatedSVD``:
+
+1. a sentence-by-term count matrix of the corpus (lemmas; stopwords and
+   terms seen fewer than ``min_count`` times dropped);
+2. truncated SVD with ``k`` components; a term's vector is its column of
+   ``V^T`` (the right singular vectors, not scaled by the singular values,
+   as in LSX);
+3. seed words with polarities (+1 for the conspiratorial anti-Western pole,
+   -1 for the opposite pole); each seed's weight is its polarity divided by
+   the number of seeds of the same sign found in the vocabulary, so each
+   pole weighs the same;
+4. a term's polarity ``beta`` = sum over seeds of cosine(term, seed) x weight;
+5. an item's score = the frequency-weighted mean ``beta`` of its model terms
+   (items without any model term get NaN), then standardised to z-scores
+   over the corpus (LSX's ``rescaling = TRUE``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from scipy.sparse import csr_matrix
+
+
+@dataclass
+class LSSModel:
+    vocabulary: dict[str, int]
+    beta: np.ndarray  # polarity of every vocabulary term
+    seeds: dict[str, float]  # seeds found in the vocabulary, with their weights
+
+    def top_terms(self, n: int) -> pd.DataFrame:
+        terms = np.array(sorted(self.vocabulary, key=self.vocabulary.get))
+        order = np.argsort(-self.beta, kind="stable")
+        chosen = np.concatenate([order[:n], order[::-1][:n]])
+        return pd.DataFrame({"term": terms[chosen], "beta": self.beta[chosen]})
+
+
+def load_seeds(path: str | Path) -> dict[str, float]:
+    """Seed words and polarities from YAML: ``positive`` and ``negative`` lists of {term, note}."""
+    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    seeds = {}
+    for pole, sign in (("positive", 1.0), ("negative", -1.0)):
+        entries = spec.get(pole) or []
+        if not entries:
+            raise ValueError(f"{path}: {pole!r} must list at least one seed word")
+        for entry in entries:
+            seeds[str(entry["term"]).lower().replace("ё", "е")] = sign
+    return seeds
+
+
+def count_matrix(
+    texts: list[str], vocabulary: dict[str, int] | None = None, min_count: int = 5, stopwords=()
+) -> tuple[csr_matrix, dict[str, int]]:
+    """Rows = texts (space-separated lemmas), columns = terms; vocabulary learnt when not given."""
+    stop = set(stopwords)
+    if vocabulary is None:
+        counts: dict[str, int] = {}
+        for text in texts:
+            for token in text.split():
+                counts[token] = counts.get(token, 0) + 1
+        kept = sorted(t for t, c in counts.items() if c >= min_count and t not in stop)
+        vocabulary = {t: i for i, t in enumerate(kept)}
+    indptr, indices = [0], []
+    for text in texts:
+        indices.extend(vocabulary[t] for t in text.split() if t in vocabulary)
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float64)
+    matrix = csr_matrix((data, indices, indptr), shape=(len(texts), len(vocabulary)))
+    matrix.sum_duplicates()
+    return matrix, vocabulary
+
+
+def seed_weights(seeds: dict[str, float], vocabulary: dict[str, int]) -> dict[str, float]:
+    """Each pole weighs the same: polarity / number of seeds of that sign in the vocabulary."""
+    found = {s: w for s, w in seeds.items() if s in vocabulary}
+    if not found:
+        raise ValueError("none of the seed words occurs in the corpus vocabulary")
+    per_sign = {sign: sum(1 for w in found.values() if np.sign(w) == sign) for sign in (-1, 1)}
+    return {s: w / per_sign[int(np.sign(w))] for s, w in found.items()}
+
+
+def term_vectors(matrix: csr_matrix, k: int, seed: int) -> np.ndarray:
+    """(terms x k) right singular vectors of the sentence-by-term matrix."""
+    from sklearn.decomposition import TruncatedSVD
+
+    k = max(1, min(k, min(matrix.shape) - 1))
+    svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=7, random_state=seed)
+    svd.fit(matrix)
+    return svd.components_.T
+
+
+def polarity(
+    vectors: np.ndarray, vocabulary: dict[str, int], weights: dict[str, float]
+) -> np.ndarray:
+    """beta = cosine similarity of every term to every seed, weighted by the seeds' weights."""
+    norms = np.linalg.norm(vectors, axis=1)
+    unit = vectors / np.where(norms > 0, norms, 1.0)[:, None]
+    index = [vocabulary[s] for s in weights]
+    return unit @ unit[index].T @ np.array(list(weights.values()))
+
+
+def fit_lss(
+    texts: list[str], seeds: dict[str, float], k: int, min_count: int, stopwords, seed: int
+) -> LSSModel:
+    matrix, vocabulary = count_matrix(texts, None, min_count, stopwords)
+    weights = seed_weights(seeds, vocabulary)
+    beta = polarity(term_vectors(matrix, k, seed), vocabulary, weights)
+    return LSSModel(vocabulary, beta, weights)
+
+
+def score_documents(model: LSSModel, texts: list[str], rescale: bool = True) -> np.ndarray:
+    """Frequency-weighted mean polarity of each text's model terms (z-scored over the texts)."""
+    matrix, _ = count_matrix(texts, model.vocabulary)
+    n = np.asarray(matrix.sum(axis=1)).ravel()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fit = np.where(n > 0, (matrix @ model.beta) / n, np.nan)
+    if rescale:
+        finite = np.isfinite(fit)
+        if finite.sum() > 1 and np.nanstd(fit) > 0:
+            fit = (fit - np.nanmean(fit)) / np.nanstd(fit, ddof=1)
+    return fit
+
+
+def run_lss(
+    sentences_paths,
+    documents_path: str,
+    seed_paths: dict[str, str],
+    stopword_paths: dict[str, str],
+    k: int,
+    min_count: int,
+    seed: int,
+    outputs: dict,
+) -> dict:
+    """Fit one LSS model per language on its sentences; score every document."""
+    from schemes.nlp import Lemmatizer
+    from schemes.preprocess import read_sentences
+    from schemes.topics import load_stopwords
+
+    documents = pd.read_parquet(documents_path, columns=["doc_id", "lang"])
+    sentences = read_sentences(sentences_paths, columns=["doc_id", "lemmas"])
+    language = sentences["doc_id"].map(documents.set_index("doc_id")["lang"])
+    stopwords = load_stopwords(stopword_paths)
+    lemmatizer = Lemmatizer()
+    scores = pd.Series(np.nan, index=documents["doc_id"].to_numpy())
+    terms, summary = [], {}
+    for lang in sorted(documents["lang"].unique()):
+        if lang not in seed_paths:
+            summary[lang] = "no seed words configured: not scored"
+            continue
+        seeds = {
+            " ".join(lemmatizer.lemmatize_text(word)): weight
+            for word, weight in load_seeds(seed_paths[lang]).items()
+        }
+        rows = (language == lang).to_numpy()
+        model = fit_lss(
+            sentences.loc[rows, "lemmas"].tolist(),
+            seeds,
+            k,
+            min_count,
+            stopwords.get(lang, ()),
+            seed,
+        )
+        per_doc = sentences.loc[rows].groupby("doc_id", sort=False)["lemmas"].apply(" ".join)
+        scores[per_doc.index] = score_documents(model, per_doc.tolist())
+        top = model.top_terms(30)
+        top.insert(0, "lang", lang)
+        terms.append(top)
+        summary[lang] = {"vocabulary": len(model.vocabulary), "seeds_found": sorted(model.seeds)}
+    pd.DataFrame({"doc_id": scores.index, "lss_score": scores.to_numpy()}).to_parquet(
+        outputs["scores"], index=False
+    )
+    (pd.concat(terms) if terms else pd.DataFrame(columns=["lang", "term", "beta"])).to_csv(
+        outputs["terms"], index=False, float_format="%.5f"
+    )
+    return summary
