@@ -263,7 +263,14 @@ def test_item_level_validation_report_export_code_report(workdir):
     snakemake(workdir, "--config", simulate_item_coders(workdir))
     results = workdir / "results/demo"
     scores = pd.read_csv(results / "validation/item_scores.csv")
-    assert set(scores["measure"]) >= {"lexicon_anti_western", "lexicon_any", "seeded_topic_share"}
+    assert set(scores["measure"]) >= {
+        "lexicon_anti_western",
+        "lexicon_any",
+        "seeded_topic_share",
+        "lss_score",
+        "classifier_claim",
+        "classifier_probability",
+    }
     assert set(scores["split"]) == {"dev", "test"}
     quoted = scores[
         (scores["measure"] == "lexicon_anti_western")

@@ -9,6 +9,7 @@ run(
     coder_paths=list(snakemake.input.coders),
     adjudication_path=snakemake.input.get("adjudication"),
     measures_path=snakemake.input.measures,
+    classifier_path=snakemake.input.get("classifier"),
     events_path=snakemake.input.catalogue,
     days_before=snakemake.params.days_before,
     days_after=snakemake.params.days_after,

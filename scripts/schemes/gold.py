@@ -439,6 +439,8 @@ MEASURES = {
     "lexicon_two_parts": ("lexicon: claim or Western actor + one more part", "binary"),
     "seeded_topic_share": ("seeded conspiracy topic share", "score"),
     "lss_score": ("Latent Semantic Scaling score", "score"),
+    "classifier_claim": ("supervised classifier (trained on dev): decision", "binary"),
+    "classifier_probability": ("supervised classifier (trained on dev): probability", "score"),
 }
 
 
@@ -679,6 +681,7 @@ def run_validation_report(
     coder_paths: list[str],
     adjudication_path: str | None,
     measures_path: str,
+    classifier_path: str | None,
     events_path: str,
     days_before: int,
     days_after: int,
@@ -691,6 +694,8 @@ def run_validation_report(
 
     items = load_gold(design_path, labels_path)
     corpus = pd.read_parquet(measures_path)
+    if classifier_path:
+        corpus = corpus.merge(pd.read_parquet(classifier_path), on="doc_id", how="left")
     measures = [m for m in MEASURES if m in corpus.columns]
     missing = sorted(set(items["item_id"]) - set(corpus["doc_id"]))
     if missing:

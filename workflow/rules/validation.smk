@@ -75,6 +75,7 @@ rule validation_report:
     input:
         unpack(get_gold_inputs),
         measures="results/{corpus}/framing/item_measures.parquet",
+        classifier="results/{corpus}/framing/classifier_scores.parquet",
         catalogue=config["events"]["catalogue"],
     output:
         scores=report(
@@ -106,3 +107,25 @@ rule validation_report:
         seed=config["validation"]["seed"],
     script:
         "../../scripts/rules/validation_report.py"
+
+
+rule item_classifier:
+    input:
+        sentences=get_sentence_shards,
+        measures="results/{corpus}/framing/item_measures.parquet",
+        design=config["validation"]["items"]["gold"]["design"],
+        labels=config["validation"]["items"]["gold"]["labels"],
+    output:
+        scores="results/{corpus}/framing/classifier_scores.parquet",
+        features="results/{corpus}/validation/classifier_features.csv",
+    log:
+        "results/{corpus}/logs/item_classifier.log",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        target=config["validation"]["items"]["classifier"]["target"],
+        c=config["validation"]["items"]["classifier"]["c"],
+        folds=config["validation"]["items"]["classifier"]["folds"],
+        seed=config["validation"]["seed"],
+    script:
+        "../../scripts/rules/item_classifier.py"

@@ -1,0 +1,85 @@
+"""Supervised item classifier: learns from dev items only, calibrated to the corpus."""
+
+import numpy as np
+import pandas as pd
+from schemes.classifier import ItemClassifier, run_item_classifier
+
+
+def corpus(n=3000, seed=0):
+    """Items with a marker word carrying the claim; 10% positives."""
+    rng = np.random.default_rng(seed)
+    filler = [f"w{i}" for i in range(50)]
+    rows = []
+    for i in range(n):
+        claim = int(rng.random() < 0.1)
+        words = list(rng.choice(filler, size=8))
+        if claim:
+            words += ["кукловод", "переворот"] if rng.random() < 0.9 else []
+        elif rng.random() < 0.05:
+            words += ["переворот"]
+        rows.append({"doc_id": f"d{i:05d}", "lemmas": " ".join(words), "claim": claim})
+    return pd.DataFrame(rows)
+
+
+def test_classifier_separates_and_calibrates_to_the_population():
+    data = corpus()
+    train, held = data.iloc[:1500], data.iloc[1500:]
+    numeric = pd.DataFrame(index=data.index)
+    model = ItemClassifier(seed=1).fit(
+        train["lemmas"], numeric.loc[train.index], train["claim"].to_numpy(), np.ones(len(train))
+    )
+    probability = model.predict_proba(held["lemmas"], numeric.loc[held.index])
+    flagged = probability >= model.threshold
+    truth = held["claim"].to_numpy().astype(bool)
+    assert (flagged & truth).sum() / truth.sum() > 0.8
+    assert (flagged & truth).sum() / flagged.sum() > 0.8
+    assert abs(probability.mean() - truth.mean()) < 0.03  # calibrated prevalence
+    assert "кукловод" in set(model.top_features(5)["feature"])
+
+
+def test_run_item_classifier_never_reads_the_test_labels(tmp_path):
+    data = corpus(800, seed=2)
+    sentences = tmp_path / "sentences.parquet"
+    data[["doc_id", "lemmas"]].to_parquet(sentences)
+    measures = tmp_path / "measures.parquet"
+    pd.DataFrame({"doc_id": data["doc_id"], "lss_score": 0.0}).to_parquet(measures)
+    sample = data.iloc[:600]
+    design = pd.DataFrame(
+        {
+            "item_id": sample["doc_id"],
+            "date": "2004-01-01",
+            "stratum": "both",
+            "inclusion_probability": 0.75,
+            "split": np.where(np.arange(600) % 2, "test", "dev"),
+        }
+    )
+    design.to_csv(tmp_path / "design.csv", index=False)
+    outputs = {}
+    for name, flip in (("a", False), ("b", True)):
+        labels = pd.DataFrame({"item_id": sample["doc_id"], "claim": sample["claim"]})
+        if flip:  # change every test label: the model must not notice
+            test = design["split"].to_numpy() == "test"
+            labels.loc[test, "claim"] = 1 - labels.loc[test, "claim"]
+        labels["anti_western"] = labels["claim"]
+        labels["reason"] = np.where(labels["claim"] == 1, "marker words", "")
+        labels.to_csv(tmp_path / f"labels_{name}.csv", index=False)
+        outputs[name] = {
+            "scores": tmp_path / f"scores_{name}.parquet",
+            "features": tmp_path / f"features_{name}.csv",
+        }
+        summary = run_item_classifier(
+            [sentences],
+            measures,
+            tmp_path / "design.csv",
+            tmp_path / f"labels_{name}.csv",
+            "anti_western",
+            1.0,
+            5,
+            3,
+            outputs[name],
+        )
+        assert summary["dev_items"] == 300
+    a = pd.read_parquet(outputs["a"]["scores"])
+    b = pd.read_parquet(outputs["b"]["scores"])
+    pd.testing.assert_frame_equal(a, b)
+    assert len(a) == len(data) and a["classifier_probability"].between(0, 1).all()
