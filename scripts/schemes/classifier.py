@@ -159,3 +159,19 @@ def run_item_classifier(
         "corpus_mean_probability": round(float(probability.mean()), 5),
         "corpus_flagged": int((probability >= classifier.threshold).sum()),
     }
+
+
+def run_doc_measure(doc_claims_path: str, classifier_path: str, output: str) -> dict:
+    """The event stage's per-document table with ``n_claims`` = calibrated probability.
+
+    Summing calibrated probabilities over an event window estimates the
+    number of claim-carrying items in it (the mean of calibrated
+    probabilities: a prevalence estimator that corrects for the
+    classifier's errors rather than counting its decisions; Forman 2008).
+    """
+    per_doc = pd.read_parquet(doc_claims_path)
+    probability = pd.read_parquet(classifier_path).set_index("doc_id")["classifier_probability"]
+    per_doc["n_claims"] = per_doc["doc_id"].map(probability).fillna(0.0).to_numpy(float)
+    per_doc["any_claim"] = per_doc["n_claims"]
+    per_doc.to_parquet(output, index=False)
+    return {"expected_claims": round(float(per_doc["n_claims"].sum()), 2)}

@@ -239,6 +239,11 @@ def poisson_weights(n_boot: int, n_units: int, seed: int, chunk: int = 200):
         yield rng.poisson(1.0, size=(min(chunk, n_boot - start), n_units)).astype(float)
 
 
+def _counts(values: np.ndarray) -> np.ndarray:
+    """Claim counts as integers; expected counts (sums of probabilities) as floats."""
+    return values.astype(int) if np.allclose(values, np.round(values)) else values
+
+
 class EventStudy:
     """All measures and their joint bootstrap for one window setting."""
 
@@ -310,11 +315,11 @@ class EventStudy:
                 "window_end": w["window_end"].dt.strftime("%Y-%m-%d"),
                 "overlaps": overlapping_events(w),
                 "n_docs": self.W_docs.sum(axis=0).astype(int),
-                "n_claims": self.W_claims.sum(axis=0).astype(int),
+                "n_claims": _counts(self.W_claims.sum(axis=0)),
                 "rate_per_1000": point["rate_per_1000"],
                 "baseline_kind": self.baseline_kind,
                 "baseline_docs": self.B_docs.sum(axis=0).astype(int),
-                "baseline_claims": self.B_claims.sum(axis=0).astype(int),
+                "baseline_claims": _counts(self.B_claims.sum(axis=0)),
                 "baseline_rate": 1000
                 * self.B_claims.sum(axis=0)
                 / np.maximum(self.B_docs.sum(axis=0), 1),

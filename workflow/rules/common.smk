@@ -18,6 +18,15 @@ validate(
     schema="../schemas/events.schema.yaml",
 )
 
+if (
+    config["events"]["doc_measure"] == "classifier"
+    and not config["validation"]["items"]["gold"]["labels"]
+):
+    raise ValueError(
+        "config events.doc_measure: 'classifier' needs a coded gold standard "
+        "(validation.items.gold.labels) to train on"
+    )
+
 CORPUS = config["corpus"]["name"]
 DEMO_CORPUS = "data/demo/corpus.jsonl.gz"
 FIGURES = [
@@ -85,6 +94,13 @@ def get_figure_other_formats(name):
         name=name,
         fmt=[f for f in config["figures"]["formats"] if f != "png"],
     )
+
+
+def get_doc_measure(wildcards):
+    """Per-document claims the event stage ranks on, from the measure chosen in config."""
+    if config["events"]["doc_measure"] == "classifier":
+        return f"results/{wildcards.corpus}/framing/doc_measure_classifier.parquet"
+    return f"results/{wildcards.corpus}/framing/doc_claims.parquet"
 
 
 def get_gold_inputs(wildcards):

@@ -1,6 +1,6 @@
 rule event_ranking:
     input:
-        doc_claims="results/{corpus}/framing/doc_claims.parquet",
+        doc_claims=get_doc_measure,
         catalogue=config["events"]["catalogue"],
     output:
         ranking=report(
@@ -41,7 +41,7 @@ rule event_ranking:
 
 rule sensitivity:
     input:
-        doc_claims="results/{corpus}/framing/doc_claims.parquet",
+        doc_claims=get_doc_measure,
         framing_share="results/{corpus}/topics/selection_topic_share.parquet",
         catalogue=config["events"]["catalogue"],
     output:
@@ -70,7 +70,7 @@ rule sensitivity:
 
 rule event_topics:
     input:
-        doc_claims="results/{corpus}/framing/doc_claims.parquet",
+        doc_claims=get_doc_measure,
         doc_topics="results/{corpus}/topics/doc_topics.parquet",
         topics="results/{corpus}/topics/topics.csv",
         catalogue=config["events"]["catalogue"],

@@ -86,3 +86,17 @@ rule lss:
         seed=config["framing"]["lss"]["seed"],
     script:
         "../../scripts/rules/lss.py"
+
+
+rule doc_measure_classifier:
+    input:
+        doc_claims="results/{corpus}/framing/doc_claims.parquet",
+        classifier="results/{corpus}/framing/classifier_scores.parquet",
+    output:
+        doc_measure="results/{corpus}/framing/doc_measure_classifier.parquet",
+    log:
+        "results/{corpus}/logs/doc_measure_classifier.log",
+    conda:
+        "../envs/schemes.yaml"
+    script:
+        "../../scripts/rules/doc_measure_classifier.py"

@@ -1,0 +1,10 @@
+from schemes.classifier import run_doc_measure
+from schemes.rulekit import run
+
+run(
+    snakemake,
+    run_doc_measure,
+    doc_claims_path=snakemake.input.doc_claims,
+    classifier_path=snakemake.input.classifier,
+    output=snakemake.output.doc_measure,
+)
