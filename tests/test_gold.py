@@ -306,3 +306,40 @@ def test_item_measures_from_detector_outputs():
     assert table["lexicon_any"].tolist() == [1, 1, 0, 0]
     assert table["lexicon_two_parts"].tolist() == [1, 0, 1, 0]
     assert table["seeded_topic_share"].tolist() == [0.7, 0.0, 0.1, 0.0]
+
+
+def test_build_gold_settles_disagreements_by_adjudication_only():
+    from schemes.gold import build_gold
+
+    def codes(claims, anti, stance):
+        return pd.DataFrame(
+            {
+                "item_id": list("abcd")[: len(claims)],
+                "claim": claims,
+                "anti_western": anti,
+                "accused": ["usa" if c else "" for c in claims],
+                "accused_detail": "",
+                "accuser": "",
+                "stance": stance,
+                "doubt": 0,
+                "reason": ["why" if c else "" for c in claims],
+                "coder": "x",
+            }
+        )
+
+    first = codes([1, 0, 0, 1], [1, 0, 0, 1], ["asserted", "", "", "reported"])
+    second = codes([1, 1, 0], [0, 1, 0], ["asserted", "reported", ""])
+    adjudication = pd.DataFrame(
+        {
+            "item_id": ["a", "b", "b"],
+            "field": ["anti_western", "claim", "anti_western"],
+            "final": ["1", "1", "1"],
+            "reason": ["US named", "hidden funding", "US"],
+        }
+    )
+    gold = build_gold(first, second, adjudication).set_index("item_id")
+    assert gold["claim"].tolist() == [1, 1, 0, 1] and gold["anti_western"].tolist() == [1, 1, 0, 1]
+    assert gold["source"].tolist() == ["adjudicated", "adjudicated", "agreed", "first coder"]
+    assert gold.at["b", "stance"] == "reported"  # the second coder's fields came with the code
+    with pytest.raises(GoldFileError, match="not adjudicated"):
+        build_gold(first, second, adjudication.iloc[:1])

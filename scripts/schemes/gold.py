@@ -764,3 +764,47 @@ def run_item_measures(
         for column in table.columns
         if column in MEASURES
     }
+
+
+def build_gold(
+    first: pd.DataFrame, second: pd.DataFrame, adjudication: pd.DataFrame
+) -> pd.DataFrame:
+    """Final codes: the first coding, with every double-coded disagreement settled by adjudication.
+
+    ``first`` codes every sampled item, ``second`` the double-coded subset,
+    ``adjudication`` has one row per (item_id, field) disagreement with the
+    ``final`` code and a ``reason``. Where the adjudicated claim code is the
+    second coder's, that coder's accused, accuser and stance are taken too.
+    An optional ``stance`` column of the adjudication overrides the stance.
+    A disagreement without an adjudication row is an error.
+    """
+    _, disagreements = reliability(first, second, n_boot=1, seed=0)
+    decided = adjudication.assign(final=adjudication["final"].astype(int)).set_index(
+        ["item_id", "field"]
+    )
+    missing = [
+        (row.item_id, row.field)
+        for row in disagreements.itertuples(index=False)
+        if (row.item_id, row.field) not in decided.index
+    ]
+    if missing:
+        raise GoldFileError(f"{len(missing)} disagreements are not adjudicated, e.g. {missing[:3]}")
+    gold = first.set_index("item_id").copy()
+    others = second.set_index("item_id")
+    gold["source"] = "first coder"
+    gold.loc[gold.index.isin(others.index), "source"] = "agreed"
+    for (item, field), row in decided.iterrows():
+        gold.at[item, field] = row["final"]
+        gold.at[item, "source"] = "adjudicated"
+        if (
+            field == "claim"
+            and row["final"]
+            == others.at[item, "claim"]
+            != first.set_index("item_id").at[item, "claim"]
+        ):
+            for column in ("accused", "accused_detail", "accuser", "stance", "reason"):
+                gold.at[item, column] = others.at[item, column]
+        if str(row.get("stance", "")).strip():
+            gold.at[item, "stance"] = str(row["stance"]).strip()
+    gold.loc[gold["claim"] == 0, "anti_western"] = 0
+    return gold.reset_index()

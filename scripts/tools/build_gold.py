@@ -1,0 +1,52 @@
+"""Build the final gold codes of a coded item sample (outside the workflow).
+
+  # 1. list the disagreements between the two independent codings
+  python scripts/tools/build_gold.py disagreements --first coder_a.csv --second coder_b.csv --out to_adjudicate.csv
+  # 2. adjudicate each row (columns final, reason), then write the gold file
+  python scripts/tools/build_gold.py gold --first coder_a.csv --second coder_b.csv \
+      --adjudication adjudication.csv --out gold.csv
+
+Both steps check every file cell by cell (errors name file and line).
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pandas as pd  # noqa: E402
+from schemes.gold import build_gold, read_item_codes, reliability  # noqa: E402
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("step", choices=["disagreements", "gold"])
+    parser.add_argument("--first", required=True, help="first coding of every sampled item")
+    parser.add_argument(
+        "--second", required=True, help="independent second coding of the double-coded items"
+    )
+    parser.add_argument("--adjudication", help="adjudicated disagreements (step gold)")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args(argv)
+    first, second = read_item_codes(args.first), read_item_codes(args.second)
+    if args.step == "disagreements":
+        _, disagreements = reliability(first, second, n_boot=1, seed=0)
+        disagreements.assign(final="", reason="").to_csv(args.out, index=False)
+        print(f"{len(disagreements)} disagreements written to {args.out}")
+        return 0
+    if not args.adjudication:
+        parser.error("step gold needs --adjudication")
+    adjudication = pd.read_csv(args.adjudication, dtype=str, keep_default_na=False)
+    gold = build_gold(first, second, adjudication)
+    gold.to_csv(args.out, index=False)
+    print(
+        f"{len(gold)} items, {int(gold['claim'].sum())} claims, {int(gold['anti_western'].sum())} anti-Western"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
