@@ -17,6 +17,9 @@ def link_workflow(workdir):
     """Make ``workdir`` a fresh working directory of this workflow (symlinks)."""
     for name in LINKED:
         (workdir / name).symlink_to(ROOT / name)
+    # shipped gold standards are read from data/validation; data/demo is written per run
+    (workdir / "data").mkdir()
+    (workdir / "data" / "validation").symlink_to(ROOT / "data" / "validation")
     return workdir
 
 

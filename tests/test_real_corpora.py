@@ -41,3 +41,20 @@ def test_pipeline_runs_on_real_corpus(name, tmp_path):
     assert (results / "figures" / "event_ranking.pdf").stat().st_size > 0
     selection = pd.read_csv(results / "topics" / "model_selection.csv")
     assert selection["chosen"].sum() == 1 and (results / "figures" / "model_selection.pdf").exists()
+
+    if name == "1tv-leads":  # the shipped gold standard (ids and codes) scored on the real texts
+        check_validation_report(results / "validation")
+
+
+def check_validation_report(folder):
+    scores = pd.read_csv(folder / "item_scores.csv")
+    test = scores[(scores["split"] == "test") & scores["weighting"].str.startswith("inverse")]
+    assert test["n_items"].min() >= 0.4 * 1300 and (test["n_positive"] > 0).all()
+    assert {"lexicon_anti_western", "lss_score", "classifier_probability"} <= set(test["measure"])
+    reliability = pd.read_csv(folder / "gold_reliability.csv").set_index("field")
+    assert reliability.at["claim", "items"] >= 300
+    alpha = reliability.at["claim", "krippendorff_alpha"]
+    assert (
+        reliability.at["claim", "alpha_ci_low"] <= alpha <= reliability.at["claim", "alpha_ci_high"]
+    )
+    assert (folder.parent / "figures" / "validation.pdf").stat().st_size > 0
