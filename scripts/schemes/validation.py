@@ -205,16 +205,6 @@ def krippendorff_alpha_nominal(units: list[list]) -> float:
     return float(1 - observed / expected) if expected else float("nan")
 
 
-def _prf(
-    truth: np.ndarray, predicted: np.ndarray, weights: np.ndarray
-) -> tuple[float, float, float]:
-    tp = (weights * truth * predicted).sum()
-    precision = tp / (weights * predicted).sum() if (weights * predicted).sum() else np.nan
-    recall = tp / (weights * truth).sum() if (weights * truth).sum() else np.nan
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else np.nan
-    return precision, recall, f1
-
-
 def precision_recall(
     items: pd.DataFrame,
     truth_column: str,
@@ -224,27 +214,27 @@ def precision_recall(
     weighted: bool,
 ) -> dict:
     """P/R/F1 with percentile bootstrap CIs (items resampled within strata)."""
+    from schemes.gold import percentile_ci, stratified_bootstrap, weighted_prf
+
     data = items.dropna(subset=[truth_column, measure_column])
     truth = data[truth_column].to_numpy(float)
     predicted = data[measure_column].to_numpy(float)
     weights = (
         (1 / data["inclusion_probability"].to_numpy(float)) if weighted else np.ones(len(data))
     )
-    point = _prf(truth, predicted, weights)
-    rng = np.random.default_rng(seed)
-    strata = data["stratum"].to_numpy()
-    groups = [np.flatnonzero(strata == s) for s in sorted(set(strata))]
-    boot = []
-    for _ in range(n_boot):
-        index = np.concatenate([rng.choice(g, size=len(g)) for g in groups if len(g)])
-        boot.append(_prf(truth[index], predicted[index], weights[index]))
-    boot = np.array(boot, dtype=float)
+
+    def statistic(index):
+        return weighted_prf(truth[index], predicted[index], weights[index])
+
+    point = statistic(np.arange(len(data)))
+    low, high = percentile_ci(
+        stratified_bootstrap(statistic, len(data), data["stratum"].to_numpy(), n_boot, seed)
+    )
     row = {"n_items": len(data), "n_true": int(truth.sum())}
     for k, name in enumerate(("precision", "recall", "f1")):
         row[name] = point[k]
-        finite = boot[:, k][np.isfinite(boot[:, k])]
-        row[f"{name}_ci_low"] = np.quantile(finite, 0.025) if len(finite) else np.nan
-        row[f"{name}_ci_high"] = np.quantile(finite, 0.975) if len(finite) else np.nan
+        row[f"{name}_ci_low"] = low[k]
+        row[f"{name}_ci_high"] = high[k]
     return row
 
 
