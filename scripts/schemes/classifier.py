@@ -108,11 +108,6 @@ class ItemClassifier:
         return pd.DataFrame({"feature": np.array(names)[order], "coefficient": coef[order]})
 
 
-def item_lemmas(sentences: pd.DataFrame) -> pd.Series:
-    """Every item's lemmas, its sentences joined in order (index: doc_id)."""
-    return sentences.groupby("doc_id", sort=False)["lemmas"].apply(" ".join)
-
-
 def run_item_classifier(
     sentences_paths,
     measures_path: str,
@@ -125,7 +120,7 @@ def run_item_classifier(
     outputs: dict,
 ) -> dict:
     from schemes.gold import load_gold
-    from schemes.preprocess import read_sentences
+    from schemes.preprocess import item_lemmas, read_sentences
 
     gold = load_gold(design_path, labels_path)
     dev = gold[gold["split"] == "dev"].reset_index(drop=True)  # the test part is never read

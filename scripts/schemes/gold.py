@@ -233,9 +233,7 @@ def read_item_codes(path: str | Path) -> pd.DataFrame:
 # --------------------------------------------------------------------------
 
 
-def stratified_bootstrap(
-    statistic, n_items: int, strata: np.ndarray, n_boot: int, seed: int
-) -> np.ndarray:
+def stratified_bootstrap(statistic, strata: np.ndarray, n_boot: int, seed: int) -> np.ndarray:
     """``statistic(index)`` on ``n_boot`` resamples drawn with replacement within each stratum.
 
     ``statistic`` returns a 1-d array; the result is (n_boot, len(statistic)).
@@ -311,7 +309,6 @@ def krippendorff_alpha_ci(codes: np.ndarray, n_boot: int, seed: int) -> tuple[fl
     point = krippendorff_alpha_nominal(units)
     draws = stratified_bootstrap(
         lambda index: np.array([krippendorff_alpha_nominal([units[i] for i in index])]),
-        len(units),
         np.zeros(len(units)),
         n_boot,
         seed,
@@ -493,9 +490,7 @@ def score_measures(
                         _prf_auc, truth, predicted, value if kind == "score" else None, weights
                     )
                     point = statistic(np.arange(len(data)))
-                    low, high = percentile_ci(
-                        stratified_bootstrap(statistic, len(data), strata, n_boot, seed)
-                    )
+                    low, high = percentile_ci(stratified_bootstrap(statistic, strata, n_boot, seed))
                     row = {
                         "measure": measure,
                         "label": label,

@@ -140,7 +140,7 @@ def run_lss(
 ) -> dict:
     """Fit one LSS model per language on its sentences; score every document."""
     from schemes.nlp import Lemmatizer
-    from schemes.preprocess import read_sentences
+    from schemes.preprocess import item_lemmas, read_sentences
     from schemes.topics import load_stopwords
 
     documents = pd.read_parquet(documents_path, columns=["doc_id", "lang"])
@@ -167,7 +167,7 @@ def run_lss(
             stopwords.get(lang, ()),
             seed,
         )
-        per_doc = sentences.loc[rows].groupby("doc_id", sort=False)["lemmas"].apply(" ".join)
+        per_doc = item_lemmas(sentences.loc[rows])
         scores[per_doc.index] = score_documents(model, per_doc.tolist())
         top = model.top_terms(30)
         top.insert(0, "lang", lang)

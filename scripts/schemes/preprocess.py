@@ -30,6 +30,11 @@ def sentence_table(documents: pd.DataFrame, lemmatizer: Lemmatizer | None = None
     return table.astype({"sent_id": "int32", "start": "int32", "end": "int32"})
 
 
+def item_lemmas(sentences: pd.DataFrame) -> pd.Series:
+    """Every document's lemmas, its sentences joined in order (index: doc_id)."""
+    return sentences.groupby("doc_id", sort=False)["lemmas"].agg(" ".join)
+
+
 def shard_bounds(n_rows: int, shard: int, n_shards: int) -> tuple[int, int]:
     """Row range of one contiguous shard; shards differ in size by at most one row."""
     if not 0 <= shard < n_shards:

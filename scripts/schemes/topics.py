@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from schemes.bow import DEFAULT_CHUNK, ParquetBow
 from schemes.nlp import load_wordlist
-from schemes.preprocess import shard_bounds
+from schemes.preprocess import item_lemmas, shard_bounds
 from schemes.topic_models import choose_k, diversity, fit_topics, frex, npmi, stability
 
 TABLE_FLOAT = "%.6f"
@@ -66,7 +66,7 @@ class TopicTokens:
 
     def _content(self, sentences: pd.DataFrame, documents: pd.DataFrame):
         """Languages and content lemmas (text order) of one part's documents."""
-        joined = sentences.groupby("doc_id", sort=False)["lemmas"].agg(" ".join)
+        joined = item_lemmas(sentences)
         texts = joined.reindex(documents["doc_id"]).fillna("")
         langs = documents["lang"].to_numpy()
         token_lists = []

@@ -228,7 +228,7 @@ def precision_recall(
 
     point = statistic(np.arange(len(data)))
     low, high = percentile_ci(
-        stratified_bootstrap(statistic, len(data), data["stratum"].to_numpy(), n_boot, seed)
+        stratified_bootstrap(statistic, data["stratum"].to_numpy(), n_boot, seed)
     )
     row = {"n_items": len(data), "n_true": int(truth.sum())}
     for k, name in enumerate(("precision", "recall", "f1")):
