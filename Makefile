@@ -12,7 +12,7 @@ env: $(STAMP)
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
@@ -38,6 +38,7 @@ report: env
 
 lock:
 	$(PYTHON) -m venv /tmp/schemes-lock && /tmp/schemes-lock/bin/pip install -q -r requirements.txt \
+	  && /tmp/schemes-lock/bin/pip uninstall -q -y pymorphy2 pymorphy2-dicts-ru DAWG-Python docopt yargy ipymarkup intervaltree sortedcontainers \
 	  && /tmp/schemes-lock/bin/pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock
 
 bench: env

@@ -20,6 +20,7 @@ include: "workflow/rules/topics.smk"
 include: "workflow/rules/framing.smk"
 include: "workflow/rules/events.smk"
 include: "workflow/rules/validation.smk"
+include: "workflow/rules/active.smk"
 include: "workflow/rules/figures.smk"
 
 

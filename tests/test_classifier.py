@@ -83,3 +83,28 @@ def test_run_item_classifier_never_reads_the_test_labels(tmp_path):
     b = pd.read_parquet(outputs["b"]["scores"])
     pd.testing.assert_frame_equal(a, b)
     assert len(a) == len(data) and a["classifier_probability"].between(0, 1).all()
+
+
+def test_actively_coded_items_train_the_model_but_not_its_calibration():
+    data = corpus(2000, seed=3)
+    dev, active = data.iloc[:300], data.iloc[300:1300]
+    numeric = pd.DataFrame(index=data.index)
+    plain = ItemClassifier(seed=1).fit(
+        dev["lemmas"], numeric.loc[dev.index], dev["claim"].to_numpy(), np.ones(len(dev))
+    )
+    # active items whose labels say the opposite of the dev items' pattern
+    flipped = 1 - active["claim"].to_numpy()
+    extra = (active["lemmas"], numeric.loc[active.index], flipped)
+    model = ItemClassifier(seed=1).fit(
+        dev["lemmas"],
+        numeric.loc[dev.index],
+        dev["claim"].to_numpy(),
+        np.ones(len(dev)),
+        extra=extra,
+    )
+    # calibration and threshold still come from the dev items' out-of-fold scores only
+    assert len(model.oof_probability) == len(dev)
+    coef = model.top_features(200).set_index("feature")["coefficient"]
+    plain_coef = plain.top_features(200).set_index("feature")["coefficient"]
+    # the active items did reach the model: the marker's weight fell
+    assert coef.get("кукловод", -np.inf) < plain_coef["кукловод"]

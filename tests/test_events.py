@@ -5,10 +5,13 @@ from schemes.events import (
     CountModel,
     EventCatalogueError,
     EventStudy,
+    acc_correct,
     booktabs,
     event_windows,
+    in_period,
     load_events,
     rank_events,
+    run_event_catalogue,
     sensitivity,
     type_contrast,
 )
@@ -301,3 +304,53 @@ def test_event_topic_profile_difference_and_ci(tmp_path):
     assert profile.loc[0, "difference"] == pytest.approx(0.6)
     assert profile.loc[0, "ci_low"] <= 0.6 <= profile.loc[0, "ci_high"]
     assert profile.loc[1, "difference"] == pytest.approx(-0.6)
+
+
+def test_acc_correct_inverts_the_decisions_error_rates():
+    # 1,000 items, 100 true claims; tpr 0.6, fpr 0.05 flag 60 + 45 = 105
+    assert acc_correct(105.0, 1000.0, 0.6, 0.05) == pytest.approx(100)
+    assert acc_correct(10.0, 1000.0, 0.6, 0.05) == 0  # below the false-positive floor
+    assert np.isnan(acc_correct(50.0, 1000.0, 0.3, 0.3))  # uninformative decision
+
+
+def test_correction_changes_counts_and_widens_cis_with_measurement_draws(two_events):
+    doc_claims, events = two_events
+    plain, _ = rank_events(study_for(doc_claims, events), "rate_per_1000", 400, 1)
+    point = np.array([0.8, 0.02])
+    exact = (np.r_[0.8, np.full(400, 0.8)], np.r_[0.02, np.full(400, 0.02)])
+    rng = np.random.default_rng(0)
+    noisy = (np.r_[0.8, rng.uniform(0.5, 0.95, 400)], np.r_[0.02, rng.uniform(0.0, 0.04, 400)])
+    tables = {}
+    for name, correction in (("exact", exact), ("noisy", noisy)):
+        study = EventStudy(
+            doc_claims, event_windows(events, 0, 0, 60), 50, "document", "month", 1, correction
+        )
+        tables[name], _ = rank_events(study, "rate_per_1000", 400, 1)
+    plain, exact_t, noisy_t = (t.set_index("event_id") for t in (plain, *tables.values()))
+    # event a: 30 flagged of 100 -> (30 - 0.02 * 100) / 0.78
+    assert exact_t.loc["a", "n_claims"] == pytest.approx((30 - point[1] * 100) / 0.78)
+    assert exact_t.loc["a", "score"] == pytest.approx(10 * (30 - 2) / 0.78)
+    width = {
+        k: t.loc["a", "ci_high"] - t.loc["a", "ci_low"]
+        for k, t in (("plain", plain), ("exact", exact_t), ("noisy", noisy_t))
+    }
+    # a fixed correction rescales the interval; drawing the rates widens it further
+    assert width["exact"] == pytest.approx(width["plain"] / 0.78, rel=0.05)
+    assert width["noisy"] > 1.3 * width["exact"]
+
+
+def test_event_period_keeps_events_starting_within_it(tmp_path, root):
+    path = tmp_path / "catalogue.tsv"
+    events = load_events(root / "config" / "events.tsv")
+    kept = in_period(events, {"from": "2000-01-01", "to": "2010-12-31"})
+    assert kept["start"].min() >= pd.Timestamp("2000-01-01")
+    assert kept["start"].max() <= pd.Timestamp("2010-12-31")
+    assert len(in_period(events, {"from": "", "to": ""})) == len(events)
+    assert {"rose_2003", "orange_2004", "tulip_2005"} <= set(kept["event_id"])
+    assert "crimea_2014" not in set(kept["event_id"])
+    summary = run_event_catalogue(
+        root / "config" / "events.tsv", {"from": "2003-01-01", "to": "2003-12-31"}, path
+    )
+    assert summary["events"] == len(load_events(path)) >= 1
+    with pytest.raises(EventCatalogueError, match="no event starts within"):
+        run_event_catalogue(root / "config" / "events.tsv", {"from": "2030-01-01", "to": ""}, path)

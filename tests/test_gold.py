@@ -343,3 +343,45 @@ def test_build_gold_settles_disagreements_by_adjudication_only():
     assert gold.at["b", "stance"] == "reported"  # the second coder's fields came with the code
     with pytest.raises(GoldFileError, match="not adjudicated"):
         build_gold(first, second, adjudication.iloc[:1])
+
+
+def test_choose_measure_takes_best_test_f1_among_measures_that_rank_events_like_gold():
+    from schemes.gold import choose_measure
+
+    rows = []
+    for measure, f1_dev, f1_test in (
+        ("lexicon_anti_western", 0.9, 0.2),
+        ("rule_anti_western", 0.3, 0.5),
+        ("classifier_probability", 0.8, 0.6),
+        ("lss_score", 0.9, 0.9),  # not an event-stage measure
+    ):
+        for split, f1 in (("dev", f1_dev), ("test", f1_test)):
+            rows.append(
+                {
+                    "measure": measure,
+                    "target": "anti_western",
+                    "split": split,
+                    "weighting": "inverse inclusion probability",
+                    "f1": f1,
+                    "f1_ci_low": f1 - 0.1,
+                    "f1_ci_high": f1 + 0.1,
+                    "auc": np.nan,
+                }
+            )
+    scores = pd.DataFrame(rows)
+    rho = pd.DataFrame(
+        {
+            "measure": ["lexicon_anti_western", "rule_anti_western", "classifier_probability"],
+            "target": "anti_western",
+            "spearman": [0.5, 0.4, -0.1],
+        }
+    )
+    choice = choose_measure(scores, rho).set_index("measure")
+    # the classifier has the best test F1 but ranks events unlike the gold: not eligible
+    assert choice["chosen"].sum() == 1 and choice.loc["rule_anti_western", "chosen"] == 1
+    assert choice.loc["classifier_probability", "eligible"] == 0
+    assert choice.loc["lss_score", "eligible"] == 0  # the event stage cannot rank on it
+    # the dev F1 plays no part
+    assert choice.loc["rule_anti_western", "test_f1"] == 0.5
+    rho["spearman"] = -0.2
+    assert choose_measure(scores, rho)["chosen"].sum() == 0

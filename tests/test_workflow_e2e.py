@@ -125,8 +125,11 @@ def test_type_contrast_and_sensitivity_tables(workdir):
     assert (row["type_a"], row["type_b"]) == ("color_revolution", "nato_summit")
     assert 0 < row["p_permutation"] <= 1 and row["ci_low"] <= row["difference"] <= row["ci_high"]
     tau = pd.read_csv(workdir / "results/demo/tables/sensitivity_tau.csv").set_index("setting")
-    # 4 windows x (4 claim measures + the seeded-topic measure at each of 5 K)
-    assert tau.shape == (36, 36)
+    # 4 windows x (4 claim measures + the seeded-topic measure at each of 5 K
+    # + 3 other item measures: rule decision, rule score, LSS score)
+    assert tau.shape == (48, 48)
+    for measure in ("rule_anti_western", "rule_score", "lss_score"):
+        assert any(setting.endswith(f"excess_{measure}") for setting in tau.index)
     assert (tau.to_numpy().diagonal() == 1).all()
 
 

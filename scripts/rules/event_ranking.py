@@ -19,4 +19,5 @@ run(
     contrasts=snakemake.params.contrasts,
     n_permutations=snakemake.params.n_permutations,
     time_bin=snakemake.params.time_bin,
+    correction_path=snakemake.input.get("correction") or None,
 )

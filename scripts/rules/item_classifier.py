@@ -13,4 +13,5 @@ run(
     folds=snakemake.params.folds,
     seed=snakemake.params.seed,
     outputs=dict(snakemake.output.items()),
+    active_paths=list(snakemake.input.active),
 )

@@ -8,5 +8,6 @@ run(
     candidates_path=snakemake.input.candidates,
     framing_share_path=snakemake.input.framing_share,
     lss_path=snakemake.input.lss,
+    rules_path=snakemake.input.rules,
     output=snakemake.output.measures,
 )

@@ -14,4 +14,5 @@ run(
     model_degree=snakemake.params.model_degree,
     time_bin=snakemake.params.time_bin,
     framing_share_path=snakemake.input.framing_share,
+    item_measures_path=snakemake.input.item_measures,
 )

@@ -26,6 +26,15 @@ NUMERIC = [
     "lexicon_two_parts",
     "seeded_topic_share",
     "lss_score",
+    "rule_score",
+    "rule_score_any",
+    "rule_syntax_link",
+    "rule_ner_actor",
+    "marker_funding",
+    "marker_hidden_hand",
+    "marker_hostile_aim",
+    "marker_interference",
+    "marker_subversion",
 ]
 
 
@@ -63,7 +72,22 @@ class ItemClassifier:
     def __init__(self, c: float = 1.0, folds: int = 5, seed: int = 0):
         self.c, self.folds, self.seed = c, folds, seed
 
-    def fit(self, lemmas: pd.Series, numeric: pd.DataFrame, y: np.ndarray, weights: np.ndarray):
+    def fit(
+        self,
+        lemmas: pd.Series,
+        numeric: pd.DataFrame,
+        y: np.ndarray,
+        weights: np.ndarray,
+        extra: tuple[pd.Series, pd.DataFrame, np.ndarray] | None = None,
+    ):
+        """Fit on the dev items (``lemmas``, ``numeric``, ``y``, design ``weights``).
+
+        ``extra``: items coded outside the probability sample (active
+        learning rounds): they join the training set of every fold and of
+        the final model, but never the out-of-fold scores from which the
+        calibration and the threshold are fitted, because they are no
+        random sample of the corpus.
+        """
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedKFold
 
@@ -71,16 +95,32 @@ class ItemClassifier:
         self.numeric_columns = [c for c in NUMERIC if c in numeric.columns]
         numeric = numeric[self.numeric_columns].reset_index(drop=True)
         y = np.asarray(y, dtype=int)
+        if extra is None:
+            extra = (pd.Series([], dtype=str), numeric.iloc[:0], np.zeros(0, dtype=int))
+        extra_lemmas = _with_pairs(extra[0].reset_index(drop=True))
+        extra_numeric = extra[1][self.numeric_columns].reset_index(drop=True)
+        extra_y = np.asarray(extra[2], dtype=int)
         n_splits = min(self.folds, int(np.bincount(y, minlength=2).min()))
         if n_splits < 2:
             raise ValueError("the dev part needs at least two coded items of each class")
+
+        def fit_on(index):
+            vectorizer, model = _new_model(self.c, self.seed)
+            model.fit(
+                _features(
+                    vectorizer,
+                    pd.concat([lemmas.iloc[index], extra_lemmas], ignore_index=True),
+                    pd.concat([numeric.iloc[index], extra_numeric], ignore_index=True),
+                    True,
+                ),
+                np.concatenate([y[index], extra_y]),
+            )
+            return vectorizer, model
+
         scores = np.zeros(len(y))
         splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=self.seed)
         for train, test in splitter.split(lemmas, y):
-            vectorizer, model = _new_model(self.c, self.seed)
-            model.fit(
-                _features(vectorizer, lemmas.iloc[train], numeric.iloc[train], True), y[train]
-            )
+            vectorizer, model = fit_on(train)
             scores[test] = model.decision_function(
                 _features(vectorizer, lemmas.iloc[test], numeric.iloc[test], False)
             )
@@ -88,8 +128,7 @@ class ItemClassifier:
         self.platt.fit(scores[:, None], y, sample_weight=weights)
         self.oof_probability = self.platt.predict_proba(scores[:, None])[:, 1]
         self.threshold = best_threshold(y, self.oof_probability, weights)
-        self.vectorizer, self.model = _new_model(self.c, self.seed)
-        self.model.fit(_features(self.vectorizer, lemmas, numeric, True), y)
+        self.vectorizer, self.model = fit_on(np.arange(len(y)))
         return self
 
     def predict_proba(self, lemmas: pd.Series, numeric: pd.DataFrame) -> np.ndarray:
@@ -108,6 +147,16 @@ class ItemClassifier:
         return pd.DataFrame({"feature": np.array(names)[order], "coefficient": coef[order]})
 
 
+def read_active_labels(paths, target: str) -> pd.DataFrame:
+    """Codes of actively chosen items (ids and codes; the coder-file format)."""
+    from schemes.gold import read_item_codes
+
+    if not paths:
+        return pd.DataFrame({"item_id": pd.Series([], dtype=str), target: []})
+    table = pd.concat([read_item_codes(p) for p in paths], ignore_index=True)
+    return table[["item_id", target]].drop_duplicates("item_id", keep="last")
+
+
 def run_item_classifier(
     sentences_paths,
     measures_path: str,
@@ -118,6 +167,7 @@ def run_item_classifier(
     folds: int,
     seed: int,
     outputs: dict,
+    active_paths=(),
 ) -> dict:
     from schemes.gold import load_gold
     from schemes.preprocess import item_lemmas, read_sentences
@@ -125,6 +175,15 @@ def run_item_classifier(
     gold = load_gold(design_path, labels_path)
     dev = gold[gold["split"] == "dev"].reset_index(drop=True)  # the test part is never read
     measures = pd.read_parquet(measures_path).set_index("doc_id")
+    dev = dev[dev["item_id"].isin(measures.index)].reset_index(drop=True)
+    active = read_active_labels(active_paths, target)
+    overlap = set(active["item_id"]) & set(gold["item_id"])
+    if overlap:
+        raise ValueError(
+            f"actively coded items are also in the gold sample: {sorted(overlap)[:5]} "
+            "(active rounds must exclude the sample)"
+        )
+    active = active[active["item_id"].isin(measures.index)]
     lemmas = item_lemmas(read_sentences(sentences_paths, columns=["doc_id", "lemmas"]))
     lemmas = lemmas.reindex(measures.index).fillna("")
     classifier = ItemClassifier(c=c, folds=folds, seed=seed).fit(
@@ -132,6 +191,11 @@ def run_item_classifier(
         measures.loc[dev["item_id"]],
         dev[target].to_numpy(int),
         1 / dev["inclusion_probability"].to_numpy(float),
+        extra=(
+            lemmas.loc[active["item_id"]],
+            measures.loc[active["item_id"]],
+            active[target].to_numpy(int),
+        ),
     )
     probability = pd.Series(classifier.predict_proba(lemmas, measures), index=measures.index)
     # the dev items' own probabilities come from the folds that did not see them,
@@ -150,23 +214,28 @@ def run_item_classifier(
         "target": target,
         "dev_items": len(dev),
         "dev_positives": int(dev[target].sum()),
+        "active_items": len(active),
+        "active_positives": int(active[target].sum()),
         "threshold": round(classifier.threshold, 4),
         "corpus_mean_probability": round(float(probability.mean()), 5),
         "corpus_flagged": int((probability >= classifier.threshold).sum()),
     }
 
 
-def run_doc_measure(doc_claims_path: str, classifier_path: str, output: str) -> dict:
-    """The event stage's per-document table with ``n_claims`` = calibrated probability.
+def run_doc_measure(doc_claims_path: str, scores_path: str, column: str, output: str) -> dict:
+    """The event stage's per-document table with ``n_claims`` taken from ``column``.
 
-    Summing calibrated probabilities over an event window estimates the
-    number of claim-carrying items in it (the mean of calibrated
-    probabilities: a prevalence estimator that corrects for the
+    With the classifier's calibrated probability, summing over an event
+    window estimates the number of claim-carrying items in it (the mean of
+    calibrated probabilities: a prevalence estimator that corrects for the
     classifier's errors rather than counting its decisions; Forman 2008).
+    With a 0/1 decision (item rules, classifier decision) the sum counts
+    flagged items; ``events.correction: acc`` then corrects that count for
+    the decision's measured error rates.
     """
     per_doc = pd.read_parquet(doc_claims_path)
-    probability = pd.read_parquet(classifier_path).set_index("doc_id")["classifier_probability"]
-    per_doc["n_claims"] = per_doc["doc_id"].map(probability).fillna(0.0).to_numpy(float)
+    values = pd.read_parquet(scores_path).set_index("doc_id")[column]
+    per_doc["n_claims"] = per_doc["doc_id"].map(values).fillna(0.0).to_numpy(float)
     per_doc["any_claim"] = per_doc["n_claims"]
     per_doc.to_parquet(output, index=False)
-    return {"expected_claims": round(float(per_doc["n_claims"].sum()), 2)}
+    return {"column": column, "claims": round(float(per_doc["n_claims"].sum()), 2)}

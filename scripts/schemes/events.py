@@ -82,6 +82,37 @@ def load_events(path) -> pd.DataFrame:
     return events
 
 
+def in_period(events: pd.DataFrame, period: dict | None) -> pd.DataFrame:
+    """Events starting within ``period`` ({"from": "YYYY-MM-DD", "to": ...}; empty = open)."""
+    keep = np.ones(len(events), dtype=bool)
+    for key, compare in (("from", np.greater_equal), ("to", np.less_equal)):
+        bound = (period or {}).get(key) or ""
+        if bound:
+            try:
+                keep &= compare(events["start"], pd.Timestamp(bound)).to_numpy()
+            except ValueError as err:
+                raise EventCatalogueError(
+                    f"config events.period.{key}: {bound!r} ({err})"
+                ) from None
+    return events[keep].reset_index(drop=True)
+
+
+def run_event_catalogue(catalogue_path: str, period: dict, output: str) -> dict:
+    """The catalogue's events within the configured period (a TSV the event rules read)."""
+    events = in_period(load_events(catalogue_path), period)
+    if events.empty:
+        raise EventCatalogueError(
+            f"{catalogue_path}: no event starts within events.period {period}"
+        )
+    raw = pd.read_csv(catalogue_path, sep="\t", dtype=str).fillna("")
+    raw[raw["event_id"].isin(events["event_id"])].to_csv(output, sep="\t", index=False)
+    return {
+        "events": len(events),
+        "first": events["event_id"].iloc[0],
+        "last": events["event_id"].iloc[-1],
+    }
+
+
 def event_windows(
     events: pd.DataFrame, days_before: int, days_after: int, baseline_days: int
 ) -> pd.DataFrame:
@@ -244,6 +275,31 @@ def _counts(values: np.ndarray) -> np.ndarray:
     return values.astype(int) if np.allclose(values, np.round(values)) else values
 
 
+def load_correction(path) -> tuple[np.ndarray, np.ndarray]:
+    """Sensitivity and false-positive rate of the decision: point (row 0) and bootstrap draws."""
+    table = pd.read_csv(path)
+    missing = {"replicate", "tpr", "fpr"} - set(table.columns)
+    if missing:
+        raise ValueError(f"{path}: missing columns {sorted(missing)}")
+    table = table.sort_values("replicate")
+    return table["tpr"].to_numpy(float), table["fpr"].to_numpy(float)
+
+
+def acc_correct(flagged, docs, tpr, fpr):
+    """Adjusted classify-and-count (Forman 2008): items truly carrying a claim.
+
+    ``flagged`` of ``docs`` items were flagged by a decision with sensitivity
+    ``tpr`` and false-positive rate ``fpr``; the estimate solves
+    flagged = tpr * true + fpr * (docs - true), kept within [0, docs].
+    Where the decision cannot tell claims from non-claims (tpr <= fpr) the
+    estimate is undefined (NaN).
+    """
+    tpr, fpr = np.asarray(tpr, float), np.asarray(fpr, float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        true = (flagged - fpr * docs) / (tpr - fpr)
+    return np.where(tpr > fpr, np.clip(true, 0, docs), np.nan)
+
+
 class EventStudy:
     """All measures and their joint bootstrap for one window setting."""
 
@@ -255,7 +311,13 @@ class EventStudy:
         unit: str,
         model_bin: str,
         model_degree: int,
+        correction: tuple[np.ndarray, np.ndarray] | None = None,
     ):
+        """``correction``: (tpr, fpr) of the per-document decision, point first,
+        then bootstrap draws; counts are then corrected by ``acc_correct`` and
+        every bootstrap replicate uses its own draw, so CIs carry the
+        measurement uncertainty as well as the sampling uncertainty."""
+        self.correction = correction
         self.windows = windows.reset_index(drop=True)
         self.in_window, self.in_base, self.baseline_kind = memberships(
             doc_claims, self.windows, min_baseline_docs
@@ -273,29 +335,38 @@ class EventStudy:
             window_times(doc_claims, self.in_window)
         )
 
+    def _measures(self, w: np.ndarray, expected: np.ndarray, draw: np.ndarray) -> dict:
+        """Measures for weight rows ``w``; ``draw`` indexes the correction's rows."""
+        win_docs, win_claims = w @ self.W_docs, w @ self.W_claims
+        base_docs, base_claims = w @ self.B_docs, w @ self.B_claims
+        if self.correction is not None:
+            tpr, fpr = (c[draw][:, None] for c in self.correction)
+            win_claims = acc_correct(win_claims, win_docs, tpr, fpr)
+            base_claims = acc_correct(base_claims, base_docs, tpr, fpr)
+            expected = acc_correct(expected, 1.0, tpr, fpr)
+        return compute_measures(win_docs, win_claims, base_docs, base_claims, expected)
+
+    def _expected_point(self) -> np.ndarray:
+        if self.correction is None:
+            return self.expected
+        return acc_correct(self.expected, 1.0, self.correction[0][0], self.correction[1][0])
+
     def point(self) -> dict[str, np.ndarray]:
         ones = np.ones((1, self.n_units))
-        return {
-            k: v[0]
-            for k, v in compute_measures(
-                ones @ self.W_docs,
-                ones @ self.W_claims,
-                ones @ self.B_docs,
-                ones @ self.B_claims,
-                self.expected[None, :],
-            ).items()
-        }
+        return {k: v[0] for k, v in self._measures(ones, self.expected[None, :], [0]).items()}
 
     def bootstrap(self, n_boot: int, seed: int) -> dict[str, np.ndarray]:
         """(n_boot x events) replicates of every measure."""
         parts = {k: [] for k in MEASURES}
         z_rng = np.random.default_rng([seed, 1])
+        n_draws = 1 if self.correction is None else len(self.correction[0]) - 1
+        done = 0
         for w in poisson_weights(n_boot, self.n_units, seed):
             z = z_rng.standard_normal((len(w), 1))
             expected = self.expected[None, :] * np.exp(z * self.expected_se[None, :])
-            reps = compute_measures(
-                w @ self.W_docs, w @ self.W_claims, w @ self.B_docs, w @ self.B_claims, expected
-            )
+            draw = 1 + (done + np.arange(len(w))) % max(n_draws, 1)
+            done += len(w)
+            reps = self._measures(w, expected, draw)
             for k in MEASURES:
                 parts[k].append(reps[k])
         return {k: np.vstack(v) for k, v in parts.items()}
@@ -303,6 +374,11 @@ class EventStudy:
     def summary(self) -> pd.DataFrame:
         point = self.point()
         w = self.windows
+        claims, base_claims = self.W_claims.sum(axis=0), self.B_claims.sum(axis=0)
+        if self.correction is not None:
+            tpr, fpr = (c[0] for c in self.correction)
+            claims = acc_correct(claims, self.W_docs.sum(axis=0), tpr, fpr)
+            base_claims = acc_correct(base_claims, self.B_docs.sum(axis=0), tpr, fpr)
         return pd.DataFrame(
             {
                 "event_id": w["event_id"],
@@ -315,15 +391,13 @@ class EventStudy:
                 "window_end": w["window_end"].dt.strftime("%Y-%m-%d"),
                 "overlaps": overlapping_events(w),
                 "n_docs": self.W_docs.sum(axis=0).astype(int),
-                "n_claims": _counts(self.W_claims.sum(axis=0)),
+                "n_claims": _counts(claims),
                 "rate_per_1000": point["rate_per_1000"],
                 "baseline_kind": self.baseline_kind,
                 "baseline_docs": self.B_docs.sum(axis=0).astype(int),
-                "baseline_claims": _counts(self.B_claims.sum(axis=0)),
-                "baseline_rate": 1000
-                * self.B_claims.sum(axis=0)
-                / np.maximum(self.B_docs.sum(axis=0), 1),
-                "expected_rate": 1000 * self.expected,
+                "baseline_claims": _counts(base_claims),
+                "baseline_rate": 1000 * base_claims / np.maximum(self.B_docs.sum(axis=0), 1),
+                "expected_rate": 1000 * self._expected_point(),
                 "excess_pre": point["excess_pre"],
                 "excess_model": point["excess_model"],
             }
@@ -432,6 +506,9 @@ def type_contrast(
         "permutations": len(diffs),
         "exact": exact,
     }
+
+
+SENSITIVITY_ITEM_MEASURES = ["rule_anti_western", "rule_score", "lss_score"]
 
 
 def sensitivity(
@@ -652,6 +729,7 @@ def run_events(
     contrasts: list,
     n_permutations: int,
     time_bin: str,
+    correction_path: str | None = None,
 ) -> dict:
     doc_claims = pd.read_parquet(doc_claims_path)
     events = load_events(events_path)
@@ -663,6 +741,7 @@ def run_events(
         resample,
         bin_,
         model_degree,
+        load_correction(correction_path) if correction_path else None,
     )
     table, replicates = rank_events(study, measure, n_boot, seed)
     table.to_csv(outputs["ranking"], index=False, float_format=TABLE_FLOAT)
@@ -712,10 +791,17 @@ def run_sensitivity(
     model_degree: int,
     time_bin: str,
     framing_share_path: str | None = None,
+    item_measures_path: str | None = None,
 ) -> dict:
     doc_claims = pd.read_parquet(doc_claims_path)
     events = load_events(events_path)
     topic_share = pd.read_parquet(framing_share_path) if framing_share_path else None
+    if item_measures_path:
+        # the other item-level measures become columns of the grid too (mean
+        # value in the window minus the baseline's, x100)
+        items = pd.read_parquet(item_measures_path)
+        items = items[["doc_id", *[c for c in SENSITIVITY_ITEM_MEASURES if c in items.columns]]]
+        topic_share = items if topic_share is None else topic_share.merge(items, on="doc_id")
     long, tau, spread = sensitivity(
         doc_claims,
         events,

@@ -17,6 +17,7 @@ primary rule of coding guide v2.0 (``config/validation/item_coding_guide.md``).
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import partial
 from pathlib import Path
@@ -26,6 +27,8 @@ import pandas as pd
 import yaml
 
 from schemes.validation import CodedFileError, _binary, krippendorff_alpha_nominal
+
+log = logging.getLogger(__name__)
 
 STRATA = ("both", "either", "rest")
 
@@ -395,6 +398,7 @@ def item_measures(
     candidates: pd.DataFrame,
     framing_share: pd.DataFrame | None,
     lss: pd.DataFrame | None = None,
+    rules: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every item-level measure the pipeline offers today, one column each.
 
@@ -404,8 +408,10 @@ def item_measures(
     of the three parts in one window (the detector's near misses);
     ``seeded_topic_share``: the item's share of the lexicon-seeded
     conspiracy topic; ``lss_score``: the item's Latent Semantic Scaling
-    score (z-score; items without a model term get the lowest score). The
-    last two are scores, not decisions.
+    score (z-score; items without a model term get the lowest score);
+    ``rule_*``: the item-level rule detector v3 (``schemes.itemrules``):
+    its decisions, its scores and its parts (marker-category counts, syntax
+    link, NER actor), the parts kept as classifier features.
     """
     out = doc_claims[["doc_id", "date", "date_end"]].copy()
     out["lexicon_anti_western"] = (doc_claims["n_claims"] > 0).astype(int).to_numpy()
@@ -427,6 +433,10 @@ def item_measures(
     if lss is not None:
         score = out["doc_id"].map(lss.set_index("doc_id")["lss_score"]).to_numpy(float)
         out["lss_score"] = np.where(np.isfinite(score), score, np.nanmin(score, initial=0.0))
+    if rules is not None:
+        numeric = rules.set_index("doc_id").select_dtypes("number")
+        for column in numeric.columns:
+            out[column] = out["doc_id"].map(numeric[column]).fillna(0).to_numpy()
     return out
 
 
@@ -436,6 +446,10 @@ MEASURES = {
     "lexicon_two_parts": ("lexicon: claim or Western actor + one more part", "binary"),
     "seeded_topic_share": ("seeded conspiracy topic share", "score"),
     "lss_score": ("Latent Semantic Scaling score", "score"),
+    "rule_anti_western": ("item rules v3: anti-Western claim", "binary"),
+    "rule_claim": ("item rules v3: any claim", "binary"),
+    "rule_score": ("item rules v3: anti-Western score", "score"),
+    "rule_score_any": ("item rules v3: any-claim score", "score"),
     "classifier_claim": ("supervised classifier (trained on dev): decision", "binary"),
     "classifier_probability": ("supervised classifier (trained on dev): probability", "score"),
 }
@@ -588,6 +602,76 @@ def event_rates(
 # --------------------------------------------------------------------------
 
 
+DECISIONS = {
+    "lexicon": "lexicon_anti_western",
+    "rule": "rule_anti_western",
+    "classifier": "classifier_claim",
+}
+
+
+def _tpr_fpr(truth, flagged, weights, index) -> np.ndarray:
+    y, f, w = truth[index], flagged[index], weights[index]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.array(
+            [(w * y * f).sum() / (w * y).sum(), (w * (1 - y) * f).sum() / (w * (1 - y)).sum()]
+        )
+
+
+def measurement_error(
+    items: pd.DataFrame, decision: str, target: str, n_boot: int, seed: int
+) -> pd.DataFrame:
+    """Sensitivity (tpr) and false-positive rate (fpr) of a decision on the coded items.
+
+    Weighted by inverse inclusion probability, so they describe the corpus,
+    not the enriched sample; replicate 0 is the point estimate, 1..n_boot
+    are stratified bootstrap draws (items resampled within strata), which
+    the event stage pairs with its own replicates to carry the measurement
+    uncertainty into the event CIs. Uses every coded item (dev and test):
+    no parameter is chosen here, the rates are measured.
+    """
+    truth = items[target].to_numpy(float)
+    flagged = items[decision].to_numpy(float)
+    weights = 1 / items["inclusion_probability"].to_numpy(float)
+    statistic = partial(_tpr_fpr, truth, flagged, weights)
+    draws = np.vstack(
+        [
+            statistic(np.arange(len(items))),
+            stratified_bootstrap(statistic, items["stratum"].to_numpy(), n_boot, seed),
+        ]
+    )
+    return pd.DataFrame(
+        {"replicate": np.arange(len(draws)), "tpr": draws[:, 0], "fpr": draws[:, 1]}
+    )
+
+
+def run_measurement_error(
+    design_path: str,
+    labels_path: str,
+    measures_path: str,
+    classifier_path: str,
+    doc_measure: str,
+    target: str,
+    n_boot: int,
+    seed: int,
+    output: str,
+) -> dict:
+    gold = load_gold(design_path, labels_path)
+    scores = pd.read_parquet(measures_path).merge(pd.read_parquet(classifier_path), on="doc_id")
+    decision = DECISIONS[doc_measure]
+    items = gold.merge(scores[["doc_id", decision]], left_on="item_id", right_on="doc_id")
+    table = measurement_error(items, decision, target, n_boot, seed)
+    table.to_csv(output, index=False, float_format="%.6f")
+    point = table.iloc[0]
+    low = table.iloc[1:][["tpr", "fpr"]].quantile(0.025)
+    high = table.iloc[1:][["tpr", "fpr"]].quantile(0.975)
+    return {
+        "decision": decision,
+        "coded_items": len(items),
+        "tpr": [round(point.tpr, 4), round(low.tpr, 4), round(high.tpr, 4)],
+        "fpr": [round(point.fpr, 6), round(low.fpr, 6), round(high.fpr, 6)],
+    }
+
+
 def corpus_strata(documents: pd.DataFrame, filter_paths: dict[str, str]) -> np.ndarray:
     """Stratum of every document, each language with its own broad filter."""
     strata = np.full(len(documents), "rest", dtype=object)
@@ -670,6 +754,57 @@ def load_gold(design_path: str, labels_path: str) -> pd.DataFrame:
     return design.merge(gold, on="item_id", validate="one_to_one")
 
 
+# item-level decisions the event stage can rank on (events.doc_measure)
+EVENT_MEASURES = {
+    "lexicon_anti_western": "lexicon",
+    "rule_anti_western": "rule",
+    "classifier_claim": "classifier",
+    "classifier_probability": "classifier",
+}
+
+
+def choose_measure(
+    scores: pd.DataFrame, rate_agreement: pd.DataFrame, target: str = "anti_western"
+) -> pd.DataFrame:
+    """Rank the measures by the evidence: the default is the best on the locked test part.
+
+    Per measure: weighted F1 (with CI) on the **test** part for ``target``,
+    and the Spearman correlation of its per-event rates with the gold ones.
+    Eligible: a measure the event stage can rank on (``EVENT_MEASURES``)
+    whose per-event rates correlate positively with the gold rates. The
+    chosen one has the highest test F1 among the eligible (ties: higher
+    Spearman). Nothing here looks at event ranks or event types.
+    """
+    test = scores[
+        (scores["split"] == "test")
+        & (scores["target"] == target)
+        & scores["weighting"].str.startswith("inverse")
+    ]
+    rho = rate_agreement[rate_agreement["target"] == target].set_index("measure")["spearman"]
+    table = pd.DataFrame(
+        {
+            "measure": test["measure"].to_numpy(),
+            "target": target,
+            "test_f1": test["f1"].to_numpy(),
+            "test_f1_ci_low": test["f1_ci_low"].to_numpy(),
+            "test_f1_ci_high": test["f1_ci_high"].to_numpy(),
+            "test_auc": test["auc"].to_numpy(),
+            "event_spearman": test["measure"].map(rho).to_numpy(),
+        }
+    )
+    table["doc_measure"] = table["measure"].map(EVENT_MEASURES).fillna("")
+    table["eligible"] = (
+        (table["doc_measure"] != "") & (table["event_spearman"] > 0) & table["test_f1"].notna()
+    ).astype(int)
+    table = table.sort_values(
+        ["eligible", "test_f1", "event_spearman"], ascending=False, na_position="last"
+    ).reset_index(drop=True)
+    table["chosen"] = 0
+    if table["eligible"].any():
+        table.loc[0, "chosen"] = 1
+    return table
+
+
 def run_validation_report(
     design_path: str,
     labels_path: str,
@@ -693,10 +828,21 @@ def run_validation_report(
         corpus = corpus.merge(pd.read_parquet(classifier_path), on="doc_id", how="left")
     measures = [m for m in MEASURES if m in corpus.columns]
     missing = sorted(set(items["item_id"]) - set(corpus["doc_id"]))
-    if missing:
+    if len(missing) == len(items):
         raise GoldFileError(
-            f"{design_path}: {len(missing)} coded items are not documents of this corpus, "
-            f"e.g. {missing[:5]} (is the design for another corpus?)"
+            f"{design_path}: none of its {len(items)} coded items is a document of this "
+            f"corpus, e.g. {missing[:5]} (is the design for another corpus?)"
+        )
+    if missing:
+        # a corpus covering part of the sampled population (other years, other
+        # fields of the same items): the estimates describe that part
+        log.warning(
+            "%s: %d of %d coded items are not documents of this corpus (e.g. %s); "
+            "the report covers the others",
+            design_path,
+            len(missing),
+            len(items),
+            missing[:5],
         )
     items = items.merge(
         corpus[["doc_id", *measures]].rename(columns={"doc_id": "item_id"}), on="item_id"
@@ -730,9 +876,13 @@ def run_validation_report(
     rates, rate_agreement = event_rates(items, corpus, windows, measures, min_event_items)
     rates.to_csv(outputs["event_rates"], index=False, float_format="%.5f")
     rate_agreement.to_csv(outputs["event_agreement"], index=False, float_format="%.4f")
+    choice = choose_measure(scores, rate_agreement)
+    choice.to_csv(outputs["choice"], index=False, float_format="%.4f")
     positives = items.groupby(["split", "stratum"])[["claim", "anti_western"]].sum()
     return {
         "items": len(items),
+        "coded_items_not_in_corpus": len(missing),
+        "default_measure_by_evidence": choice.loc[choice["chosen"] == 1, "measure"].tolist(),
         "positives": {"/".join(k): v for k, v in positives.to_dict("index").items()},
         "alpha": agreement.set_index("field")["krippendorff_alpha"].to_dict()
         if len(agreement)
@@ -745,13 +895,19 @@ def run_validation_report(
 
 
 def run_item_measures(
-    doc_claims_path: str, candidates_path: str, framing_share_path: str, lss_path: str, output: str
+    doc_claims_path: str,
+    candidates_path: str,
+    framing_share_path: str,
+    lss_path: str,
+    rules_path: str,
+    output: str,
 ) -> dict:
     table = item_measures(
         pd.read_parquet(doc_claims_path),
         pd.read_parquet(candidates_path),
         pd.read_parquet(framing_share_path),
         pd.read_parquet(lss_path),
+        pd.read_parquet(rules_path),
     )
     table.to_parquet(output, index=False)
     return {

@@ -18,14 +18,17 @@ validate(
     schema="../schemas/events.schema.yaml",
 )
 
-if (
-    config["events"]["doc_measure"] == "classifier"
-    and not config["validation"]["items"]["gold"]["labels"]
-):
-    raise ValueError(
-        "config events.doc_measure: 'classifier' needs a coded gold standard "
-        "(validation.items.gold.labels) to train on"
-    )
+if not config["validation"]["items"]["gold"]["labels"]:
+    if config["events"]["doc_measure"] == "classifier":
+        raise ValueError(
+            "config events.doc_measure: 'classifier' needs a coded gold standard "
+            "(validation.items.gold.labels) to train on"
+        )
+    if config["events"]["correction"] == "acc":
+        raise ValueError(
+            "config events.correction: 'acc' needs a coded gold standard "
+            "(validation.items.gold.labels) to measure the decision's error rates on"
+        )
 
 CORPUS = config["corpus"]["name"]
 DEMO_CORPUS = "data/demo/corpus.jsonl.gz"
@@ -97,10 +100,37 @@ def get_figure_other_formats(name):
 
 
 def get_doc_measure(wildcards):
-    """Per-document claims the event stage ranks on, from the measure chosen in config."""
-    if config["events"]["doc_measure"] == "classifier":
-        return f"results/{wildcards.corpus}/framing/doc_measure_classifier.parquet"
-    return f"results/{wildcards.corpus}/framing/doc_claims.parquet"
+    """Per-document claims the event stage ranks on, from the measure chosen in config.
+
+    The sentence lexicon's own claim counts, unless another measure is chosen
+    or the counts are to be error-corrected (which needs a 0/1 decision)."""
+    measure = config["events"]["doc_measure"]
+    if measure == "lexicon" and config["events"]["correction"] == "none":
+        return f"results/{wildcards.corpus}/framing/doc_claims.parquet"
+    return f"results/{wildcards.corpus}/framing/doc_measure_{measure}.parquet"
+
+
+def get_doc_measure_scores(wildcards):
+    """The per-item table holding the chosen measure's column."""
+    if wildcards.measure == "classifier":
+        return f"results/{wildcards.corpus}/framing/classifier_scores.parquet"
+    return f"results/{wildcards.corpus}/framing/item_measures.parquet"
+
+
+def doc_measure_column(measure):
+    """Calibrated probability, or the 0/1 decision when counts are error-corrected."""
+    if measure == "classifier" and config["events"]["correction"] == "none":
+        return "classifier_probability"
+    return {"lexicon": "lexicon_anti_western", "rule": "rule_anti_western"}.get(
+        measure, "classifier_claim"
+    )
+
+
+def get_correction(wildcards):
+    """Measured error rates of the decision, when events.correction is acc."""
+    if config["events"]["correction"] == "acc":
+        return f"results/{wildcards.corpus}/validation/measurement_error.csv"
+    return []
 
 
 def get_gold_inputs(wildcards):

@@ -1,7 +1,23 @@
+rule event_catalogue:
+    input:
+        catalogue=config["events"]["catalogue"],
+    output:
+        catalogue="results/{corpus}/events/catalogue.tsv",
+    log:
+        "results/{corpus}/logs/event_catalogue.log",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        period=config["events"]["period"],
+    script:
+        "../../scripts/rules/event_catalogue.py"
+
+
 rule event_ranking:
     input:
         doc_claims=get_doc_measure,
-        catalogue=config["events"]["catalogue"],
+        catalogue="results/{corpus}/events/catalogue.tsv",
+        correction=get_correction,
     output:
         ranking=report(
             "results/{corpus}/tables/event_ranking.csv",
@@ -43,7 +59,8 @@ rule sensitivity:
     input:
         doc_claims=get_doc_measure,
         framing_share="results/{corpus}/topics/selection_topic_share.parquet",
-        catalogue=config["events"]["catalogue"],
+        item_measures="results/{corpus}/framing/item_measures.parquet",
+        catalogue="results/{corpus}/events/catalogue.tsv",
     output:
         sensitivity="results/{corpus}/tables/sensitivity.csv",
         tau="results/{corpus}/tables/sensitivity_tau.csv",
@@ -73,7 +90,7 @@ rule event_topics:
         doc_claims=get_doc_measure,
         doc_topics="results/{corpus}/topics/doc_topics.parquet",
         topics="results/{corpus}/topics/topics.csv",
-        catalogue=config["events"]["catalogue"],
+        catalogue="results/{corpus}/events/catalogue.tsv",
     output:
         profile="results/{corpus}/tables/event_topics.csv",
     log:

@@ -53,6 +53,7 @@ rule item_measures:
         candidates="results/{corpus}/framing/candidates.parquet",
         framing_share="results/{corpus}/topics/framing_topic_share.parquet",
         lss="results/{corpus}/framing/lss_scores.parquet",
+        rules="results/{corpus}/framing/item_rules.parquet",
     output:
         measures="results/{corpus}/framing/item_measures.parquet",
     log:
@@ -88,15 +89,46 @@ rule lss:
         "../../scripts/rules/lss.py"
 
 
-rule doc_measure_classifier:
+rule item_rules:
     input:
-        doc_claims="results/{corpus}/framing/doc_claims.parquet",
-        classifier="results/{corpus}/framing/classifier_scores.parquet",
+        sentences=get_sentence_shards,
+        documents="results/{corpus}/ingest/documents.parquet",
+        lexicons=list(config["framing"]["lexicons"].values()),
+        markers=list(config["framing"]["item_rules"]["markers"].values()),
     output:
-        doc_measure="results/{corpus}/framing/doc_measure_classifier.parquet",
+        rules="results/{corpus}/framing/item_rules.parquet",
     log:
-        "results/{corpus}/logs/doc_measure_classifier.log",
+        "results/{corpus}/logs/item_rules.log",
+    benchmark:
+        "results/{corpus}/benchmarks/item_rules.tsv"
     conda:
         "../envs/schemes.yaml"
+    params:
+        lexicons=config["framing"]["lexicons"],
+        markers=config["framing"]["item_rules"]["markers"],
+        settings={
+            "threshold": config["framing"]["item_rules"]["threshold"],
+            "term_gap": config["framing"]["term_gap"],
+            "syntax": config["framing"]["item_rules"]["syntax"],
+            "ner": config["framing"]["item_rules"]["ner"],
+        },
     script:
-        "../../scripts/rules/doc_measure_classifier.py"
+        "../../scripts/rules/item_rules.py"
+
+
+rule doc_measure:
+    input:
+        doc_claims="results/{corpus}/framing/doc_claims.parquet",
+        scores=get_doc_measure_scores,
+    output:
+        doc_measure="results/{corpus}/framing/doc_measure_{measure}.parquet",
+    log:
+        "results/{corpus}/logs/doc_measure_{measure}.log",
+    wildcard_constraints:
+        measure="lexicon|rule|classifier",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        column=lambda wildcards: doc_measure_column(wildcards.measure),
+    script:
+        "../../scripts/rules/doc_measure.py"

@@ -76,7 +76,7 @@ rule validation_report:
         unpack(get_gold_inputs),
         measures="results/{corpus}/framing/item_measures.parquet",
         classifier="results/{corpus}/framing/classifier_scores.parquet",
-        catalogue=config["events"]["catalogue"],
+        catalogue="results/{corpus}/events/catalogue.tsv",
     output:
         scores=report(
             "results/{corpus}/validation/item_scores.csv",
@@ -93,6 +93,11 @@ rule validation_report:
         event_agreement=report(
             "results/{corpus}/validation/event_rate_agreement.csv",
             caption="../report/event_rate_agreement.rst",
+            category="Validation",
+        ),
+        choice=report(
+            "results/{corpus}/validation/measure_choice.csv",
+            caption="../report/measure_choice.rst",
             category="Validation",
         ),
     log:
@@ -115,6 +120,7 @@ rule item_classifier:
         measures="results/{corpus}/framing/item_measures.parquet",
         design=config["validation"]["items"]["gold"]["design"],
         labels=config["validation"]["items"]["gold"]["labels"],
+        active=config["validation"]["items"]["gold"]["active"],
     output:
         scores="results/{corpus}/framing/classifier_scores.parquet",
         features="results/{corpus}/validation/classifier_features.csv",
@@ -129,3 +135,24 @@ rule item_classifier:
         seed=config["validation"]["seed"],
     script:
         "../../scripts/rules/item_classifier.py"
+
+
+rule measurement_error:
+    input:
+        design=config["validation"]["items"]["gold"]["design"],
+        labels=config["validation"]["items"]["gold"]["labels"],
+        measures="results/{corpus}/framing/item_measures.parquet",
+        classifier="results/{corpus}/framing/classifier_scores.parquet",
+    output:
+        table="results/{corpus}/validation/measurement_error.csv",
+    log:
+        "results/{corpus}/logs/measurement_error.log",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        doc_measure=config["events"]["doc_measure"],
+        target="anti_western",
+        n_boot=config["events"]["bootstrap"],
+        seed=config["validation"]["seed"],
+    script:
+        "../../scripts/rules/measurement_error.py"

@@ -5,6 +5,7 @@ run(
     snakemake,
     run_doc_measure,
     doc_claims_path=snakemake.input.doc_claims,
-    classifier_path=snakemake.input.classifier,
+    scores_path=snakemake.input.scores,
+    column=snakemake.params.column,
     output=snakemake.output.doc_measure,
 )

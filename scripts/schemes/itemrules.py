@@ -1,0 +1,462 @@
+"""Item-level rule-based claim detector (v3).
+
+The sentence detector (``schemes.claims``) needs an actor, a covert-action
+term and an aim term inside one sentence; real news rarely spells all three
+out. Here the **item** (title + lead, or a whole short document) is the
+unit, and the covert element or the aim may be carried *implicitly* by a
+marker ("стоять за", "по указке", "вмешательство", "провокация"), as the
+item-level coding guide allows. For each item:
+
+* **actors** come from the sentence lexicon's ``actors`` (the accused is
+  chosen as there: the most specific Western actor), from the marker
+  lexicon's ``foreign_unnamed`` terms ("извне", "иностранные кураторы"), and
+  (Russian, optional) from named-entity recognition: a person or
+  organisation that slovnet's NER finds counts as an actor for the
+  any-accused target;
+* **markers**: each marker category found adds its weight once (2 = covert
+  element and hostile intent together, 1 = one of them);
+* **syntax** (Russian, optional): +1 when slovnet's dependency parse links
+  an actor and a marker directly ("США финансировали", "вмешательство
+  Вашингтона", "рука Запада");
+* **stance**: ``dismissed`` when the outlet dismisses the allegation (the
+  score is then 0, as the guide codes such items 0), ``reported_with_denial``
+  when someone denies it, ``reported`` when it is attributed to a speaker,
+  else ``asserted``.
+
+``rule_score`` (anti-Western: a Western or unnamed foreign actor is
+required) and ``rule_score_any`` (any actor) are the weighted sums; the
+decisions ``rule_anti_western`` and ``rule_claim`` apply the configured
+threshold. The heavy NLP (NER and parsing) runs only on candidate items,
+those with at least one marker, so throughput stays high.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from schemes.claims import (
+    Lexicon,
+    LexiconError,
+    _entries,
+    code_sentence,
+    find_accuser,
+    load_lexicon,
+)
+from schemes.nlp import Lemmatizer
+
+log = logging.getLogger(__name__)
+
+SPECIAL_PARTS = ("foreign_unnamed", "dismissals", "denials")
+STANCES = ("asserted", "reported", "reported_with_denial", "dismissed")
+
+
+@dataclass
+class ItemLexicon:
+    """Lemmatised markers of one language, indexed like the sentence lexicon."""
+
+    language: str
+    lexicon: Lexicon
+    weights: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def categories(self) -> list[str]:
+        return list(self.weights)
+
+
+def load_item_lexicon(path, lemmatizer: Lemmatizer) -> ItemLexicon:
+    """Read one marker file; errors name the file and the entry."""
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or "categories" not in raw or "language" not in raw:
+        raise LexiconError(f"{path}: needs top-level 'language' and 'categories'")
+    out = ItemLexicon(raw["language"], Lexicon(language=raw["language"]))
+
+    def add(entries, where: str, part: str) -> None:
+        for entry in _entries(entries, where):
+            lemmas = tuple(lemmatizer.lemmatize_text(entry["term"]))
+            if not lemmas:
+                raise LexiconError(f"{where}: term {entry['term']!r} has no word characters")
+            out.lexicon.add(lemmas, part, part)
+
+    for name, spec in raw["categories"].items():
+        where = f"{path}: categories.{name}"
+        if name in SPECIAL_PARTS or name == "actor":
+            raise LexiconError(f"{where}: {name!r} is a reserved name")
+        if not isinstance(spec, dict) or "terms" not in spec or "weight" not in spec:
+            raise LexiconError(f"{where}: expected {{weight: int, note: ..., terms: [...]}}")
+        weight = spec["weight"]
+        if not isinstance(weight, int) or weight < 1:
+            raise LexiconError(f"{where}: weight must be a positive integer, not {weight!r}")
+        out.weights[name] = weight
+        add(spec["terms"], where, name)
+    for part in SPECIAL_PARTS:
+        add(raw.get(part) or [], f"{path}: {part}", part)
+    return out
+
+
+@dataclass
+class ItemCoding:
+    """What the item-level rules found in one item."""
+
+    categories: dict[str, list[tuple[int, int]]]  # marker category -> spans
+    accused: str | None  # lexicon actor category (Western preferred)
+    western: bool  # a Western lexicon actor is named
+    foreign_unnamed: bool
+    dismissed: bool
+    denied: bool
+
+    def marker_score(self, weights: dict[str, int]) -> int:
+        return sum(weights[c] for c, spans in self.categories.items() if spans)
+
+
+def code_item(
+    lemmas: list[str], actors: Lexicon, markers: ItemLexicon, term_gap: int
+) -> ItemCoding:
+    """Markers, actors and stance signals of one item's lemmas."""
+    found: dict[str, list[tuple[int, int]]] = {c: [] for c in markers.weights}
+    special = dict.fromkeys(SPECIAL_PARTS, False)
+    for start, end, part, _ in markers.lexicon.matches(lemmas, term_gap):
+        if part in special:
+            special[part] = True
+        else:
+            found[part].append((start, end))
+    sentence = code_sentence(lemmas, actors, term_gap=term_gap)
+    return ItemCoding(
+        categories=found,
+        accused=sentence.accused_category,
+        western=sentence.anti_western,
+        foreign_unnamed=special["foreign_unnamed"],
+        dismissed=special["dismissals"],
+        denied=special["denials"],
+    )
+
+
+# --------------------------------------------------------------------------
+# Russian NER and syntax (slovnet models shipped inside the natasha wheel)
+# --------------------------------------------------------------------------
+
+
+class RussianNLP:
+    """slovnet NER and dependency parser with navec embeddings, loaded once.
+
+    The model files ship inside the ``natasha`` wheel (``natasha/data``);
+    nothing is downloaded. The ``natasha`` package itself is not imported
+    (it would pull pymorphy2), only its data directory is located.
+    """
+
+    def __init__(self) -> None:
+        spec = importlib.util.find_spec("natasha")
+        if spec is None or spec.origin is None:
+            raise RuntimeError(
+                "framing.item_rules needs the 'natasha' package for its NER and syntax "
+                "models (pip install natasha); or set framing.item_rules.syntax and "
+                ".ner to false"
+            )
+        from navec import Navec
+        from slovnet import NER, Syntax
+
+        data = self.data = Path(spec.origin).parent / "data"
+        navec = Navec.load(str(data / "emb" / "navec_news_v1_1B_250K_300d_100q.tar"))
+        self.ner = NER.load(str(data / "model" / "slovnet_ner_news_v1.tar"))
+        self.ner.navec(navec)
+        self.syntax = Syntax.load(str(data / "model" / "slovnet_syntax_news_v1.tar"))
+        self.syntax.navec(navec)
+
+    @property
+    def navec(self):
+        """The navec embeddings (word vectors of news Russian)."""
+        from navec import Navec
+
+        return Navec.load(str(self.data / "emb" / "navec_news_v1_1B_250K_300d_100q.tar"))
+
+    def person_or_org(self, texts: list[str]) -> np.ndarray:
+        """Whether NER finds a person or an organisation in each text."""
+        return np.array(
+            [any(s.type in ("PER", "ORG") for s in markup.spans) for markup in self.ner.map(texts)],
+            dtype=bool,
+        )
+
+    def parse(self, sentences: list[list[str]]) -> list[list[int]]:
+        """Per sentence: each token's head index (-1 for the root)."""
+        out = []
+        for markup in self.syntax.map(sentences):
+            position = {t.id: i for i, t in enumerate(markup.tokens)}
+            out.append([position.get(t.head_id, -1) for t in markup.tokens])
+        return out
+
+
+def linked(heads: list[int], actor: set[int], marker: set[int], max_arcs: int = 2) -> bool:
+    """An actor token and a marker token are at most ``max_arcs`` dependency arcs apart.
+
+    One arc: one heads the other ("вмешательство США": США depends on
+    вмешательство; "США финансировали": США is the verb's subject). Two
+    arcs: siblings or grandparent ("секретных разработках США": both depend
+    on разработках; "США стоят за ...").
+    """
+
+    neighbours: list[list[int]] = [[] for _ in heads]
+    for child, head in enumerate(heads):
+        if head >= 0:
+            neighbours[child].append(head)
+            neighbours[head].append(child)
+    for start in actor:
+        seen, frontier = {start}, [start]
+        for _ in range(max_arcs):
+            frontier = [n for node in frontier for n in neighbours[node] if n not in seen]
+            seen.update(frontier)
+        if seen & marker:
+            return True
+    return False
+
+
+def _token_spans(spans, n_tokens: int) -> set[int]:
+    return {i for start, end in spans for i in range(start, min(end, n_tokens))}
+
+
+def syntax_links(
+    texts: list[str],
+    actors: Lexicon,
+    markers: ItemLexicon,
+    term_gap: int,
+    nlp: RussianNLP,
+    lemmatizer: Lemmatizer,
+) -> np.ndarray:
+    """Whether any sentence of each text links an actor and a marker in its parse."""
+    from razdel import sentenize, tokenize
+
+    owners, token_lists = [], []
+    for k, text in enumerate(texts):
+        for sentence in sentenize(text):
+            tokens = [t.text for t in tokenize(sentence.text)]
+            if tokens:
+                owners.append(k)
+                token_lists.append(tokens)
+    out = np.zeros(len(texts), dtype=bool)
+    for owner, tokens, heads in zip(owners, token_lists, nlp.parse(token_lists), strict=True):
+        if out[owner]:
+            continue
+        lemmas = lemmatizer.lemmas(tokens)
+        actor_spans, marker_spans = [], []
+        for start, end, part, _ in actors.matches(lemmas, term_gap):
+            if part == "actor":
+                actor_spans.append((start, end))
+        for start, end, part, _ in markers.lexicon.matches(lemmas, term_gap):
+            if part in markers.weights or part == "foreign_unnamed":
+                (actor_spans if part == "foreign_unnamed" else marker_spans).append((start, end))
+        if actor_spans and marker_spans:
+            out[owner] = linked(
+                heads,
+                _token_spans(actor_spans, len(heads)),
+                _token_spans(marker_spans, len(heads)),
+            )
+    return out
+
+
+def propose_terms(
+    navec, markers: ItemLexicon, lemmatizer: Lemmatizer, per_term: int = 5, min_cosine: float = 0.6
+) -> pd.DataFrame:
+    """Embedding neighbours of the single-word markers: candidates for human review.
+
+    For every one-word marker, its ``per_term`` nearest words in the navec
+    space (cosine >= ``min_cosine``) whose lemma is not already a marker.
+    The output is a list to read, never a lexicon: each term a reviewer
+    adopts goes into the marker file with a note saying it came from here.
+    """
+    words = navec.vocab.words
+    matrix = navec.pq.unpack()
+    matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
+    known = {term[0] for terms in markers.lexicon.index.values() for term, _, _ in terms}
+    rows = []
+    for first, entries in sorted(markers.lexicon.index.items()):
+        for term, part, _ in entries:
+            if len(term) != 1 or part not in markers.weights or first not in navec.vocab.word_ids:
+                continue
+            similarity = matrix @ matrix[navec.vocab.word_ids[first]]
+            proposed = 0
+            for index in np.argsort(-similarity)[1:200]:
+                if similarity[index] < min_cosine or proposed >= per_term:
+                    break
+                lemma = " ".join(lemmatizer.lemmatize_text(words[index]))
+                if not lemma or lemma in known:
+                    continue
+                known.add(lemma)
+                proposed += 1
+                rows.append(
+                    {
+                        "category": part,
+                        "seed_term": first,
+                        "proposed": lemma,
+                        "word": words[index],
+                        "cosine": round(float(similarity[index]), 3),
+                    }
+                )
+    return pd.DataFrame(rows, columns=["category", "seed_term", "proposed", "word", "cosine"])
+
+
+# --------------------------------------------------------------------------
+# The corpus pass
+# --------------------------------------------------------------------------
+
+RULE_COLUMNS = [
+    "doc_id",
+    "rule_score",
+    "rule_score_any",
+    "rule_anti_western",
+    "rule_claim",
+    "rule_accused",
+    "rule_stance",
+    "rule_accuser",
+    "rule_markers",
+    "rule_syntax_link",
+    "rule_ner_actor",
+]
+
+
+@dataclass
+class ItemRuleSettings:
+    threshold: int = 2
+    term_gap: int = 2
+    syntax: bool = True
+    ner: bool = True
+
+
+def detect_items(
+    lemmas: pd.Series,
+    documents: pd.DataFrame,
+    actor_lexicons: dict[str, Lexicon],
+    marker_lexicons: dict[str, ItemLexicon],
+    settings: ItemRuleSettings,
+    nlp: RussianNLP | None = None,
+    lemmatizer: Lemmatizer | None = None,
+) -> tuple[pd.DataFrame, dict]:
+    """Code every item; returns one row per document (``RULE_COLUMNS`` plus
+    one count column per marker category) and timings of the stages."""
+    lemmatizer = lemmatizer or Lemmatizer()
+    docs = documents.set_index("doc_id")
+    doc_ids = documents["doc_id"].to_numpy()
+    langs = docs["lang"].reindex(doc_ids).to_numpy()
+    texts = docs["text"].reindex(doc_ids).fillna("").to_numpy()
+    item_lemmas = lemmas.reindex(doc_ids).fillna("").to_numpy()
+    n = len(doc_ids)
+    categories = sorted({c for m in marker_lexicons.values() for c in m.weights})
+    counts = {c: np.zeros(n, dtype=int) for c in categories}
+    score = np.zeros(n)
+    western = np.zeros(n, dtype=bool)
+    any_actor = np.zeros(n, dtype=bool)
+    accused = np.full(n, "", dtype=object)
+    stance = np.full(n, "", dtype=object)
+    accuser = np.full(n, "", dtype=object)
+    terms = np.full(n, "", dtype=object)
+    dismissed = np.zeros(n, dtype=bool)
+    started = time.perf_counter()
+    for i in range(n):
+        lang = langs[i]
+        if lang not in marker_lexicons or lang not in actor_lexicons:
+            continue
+        words = item_lemmas[i].split()
+        coding = code_item(words, actor_lexicons[lang], marker_lexicons[lang], settings.term_gap)
+        for c, spans in coding.categories.items():
+            counts[c][i] = len(spans)
+        score[i] = coding.marker_score(marker_lexicons[lang].weights)
+        if score[i] == 0:
+            continue
+        western[i] = coding.western or coding.foreign_unnamed
+        any_actor[i] = western[i] or coding.accused is not None
+        accused[i] = coding.accused or ("foreign_unnamed" if coding.foreign_unnamed else "")
+        terms[i] = ";".join(
+            sorted({" ".join(words[s:e]) for spans in coding.categories.values() for s, e in spans})
+        )
+        dismissed[i] = coding.dismissed
+        found = find_accuser(texts[i], actor_lexicons[lang])
+        accuser[i] = found or ""
+        stance[i] = (
+            "dismissed"
+            if coding.dismissed
+            else "reported_with_denial"
+            if coding.denied
+            else "reported"
+            if found
+            else "asserted"
+        )
+    timings = {"rules_s": time.perf_counter() - started}
+    candidates = (score > 0) & (langs == "ru")
+    ner_actor = np.zeros(n, dtype=bool)
+    link = np.zeros(n, dtype=bool)
+    if settings.ner and candidates.any():
+        nlp = nlp or RussianNLP()
+        started = time.perf_counter()
+        need = np.flatnonzero(candidates & ~any_actor)
+        ner_actor[need] = nlp.person_or_org(list(texts[need]))
+        timings["ner_s"] = time.perf_counter() - started
+        timings["ner_items"] = len(need)
+    any_actor |= ner_actor
+    if settings.syntax and candidates.any():
+        nlp = nlp or RussianNLP()
+        started = time.perf_counter()
+        need = np.flatnonzero(candidates & any_actor)
+        link[need] = syntax_links(
+            list(texts[need]),
+            actor_lexicons["ru"],
+            marker_lexicons["ru"],
+            settings.term_gap,
+            nlp,
+            lemmatizer,
+        )
+        timings["syntax_s"] = time.perf_counter() - started
+        timings["syntax_items"] = len(need)
+    total = np.where(dismissed, 0.0, score + link)
+    out = pd.DataFrame(
+        {
+            "doc_id": doc_ids,
+            "rule_score": np.where(western, total, 0.0),
+            "rule_score_any": np.where(any_actor, total, 0.0),
+        }
+    )
+    out["rule_anti_western"] = (out["rule_score"] >= settings.threshold).astype(int)
+    out["rule_claim"] = (out["rule_score_any"] >= settings.threshold).astype(int)
+    out["rule_accused"] = np.where(any_actor, accused, "")
+    out.loc[ner_actor & (out["rule_accused"] == ""), "rule_accused"] = "named_entity"
+    out["rule_stance"] = stance
+    out["rule_accuser"] = accuser
+    out["rule_markers"] = terms
+    out["rule_syntax_link"] = link.astype(int)
+    out["rule_ner_actor"] = ner_actor.astype(int)
+    for c in categories:
+        out[f"marker_{c}"] = counts[c]
+    timings["items"] = n
+    timings["candidates"] = int(candidates.sum())
+    return out, timings
+
+
+def run_item_rules(
+    sentences_paths,
+    documents_path: str,
+    lexicon_paths: dict[str, str],
+    marker_paths: dict[str, str],
+    settings: dict,
+    output: str,
+) -> dict:
+    from schemes.preprocess import item_lemmas, read_sentences
+
+    lemmatizer = Lemmatizer()
+    actors = {lang: load_lexicon(p, lemmatizer) for lang, p in lexicon_paths.items()}
+    markers = {lang: load_item_lexicon(p, lemmatizer) for lang, p in marker_paths.items()}
+    documents = pd.read_parquet(documents_path, columns=["doc_id", "lang", "text"])
+    lemmas = item_lemmas(read_sentences(sentences_paths, columns=["doc_id", "lemmas"]))
+    table, timings = detect_items(
+        lemmas, documents, actors, markers, ItemRuleSettings(**settings), lemmatizer=lemmatizer
+    )
+    table.to_parquet(output, index=False)
+    return {
+        **{k: round(v, 3) if isinstance(v, float) else v for k, v in timings.items()},
+        "anti_western_items": int(table["rule_anti_western"].sum()),
+        "claim_items": int(table["rule_claim"].sum()),
+        "stance": table.loc[table["rule_claim"] == 1, "rule_stance"].value_counts().to_dict(),
+    }
