@@ -5,7 +5,7 @@ rule active_learning:
         documents="results/{corpus}/ingest/documents.parquet",
         sentences=get_sentence_shards,
         scores="results/{corpus}/framing/classifier_scores.parquet",
-        design=config["validation"]["items"]["gold"]["design"],
+        design=config["validation"]["items"]["gold"]["design"] or [],
         active=config["validation"]["items"]["gold"]["active"],
     output:
         selection="results/{corpus}/validation/items/active_selection.csv",

@@ -118,8 +118,8 @@ rule item_classifier:
     input:
         sentences=get_sentence_shards,
         measures="results/{corpus}/framing/item_measures.parquet",
-        design=config["validation"]["items"]["gold"]["design"],
-        labels=config["validation"]["items"]["gold"]["labels"],
+        design=config["validation"]["items"]["gold"]["design"] or [],
+        labels=config["validation"]["items"]["gold"]["labels"] or [],
         active=config["validation"]["items"]["gold"]["active"],
     output:
         scores="results/{corpus}/framing/classifier_scores.parquet",
@@ -139,8 +139,8 @@ rule item_classifier:
 
 rule measurement_error:
     input:
-        design=config["validation"]["items"]["gold"]["design"],
-        labels=config["validation"]["items"]["gold"]["labels"],
+        design=config["validation"]["items"]["gold"]["design"] or [],
+        labels=config["validation"]["items"]["gold"]["labels"] or [],
         measures="results/{corpus}/framing/item_measures.parquet",
         classifier="results/{corpus}/framing/classifier_scores.parquet",
     output:
