@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from schemes.classifier import ItemClassifier, run_item_classifier
 
 
@@ -108,3 +109,21 @@ def test_actively_coded_items_train_the_model_but_not_its_calibration():
     plain_coef = plain.top_features(200).set_index("feature")["coefficient"]
     # the active items did reach the model: the marker's weight fell
     assert coef.get("кукловод", -np.inf) < plain_coef["кукловод"]
+
+
+def test_calibration_draws_start_with_the_fit_and_vary_around_it():
+    data = corpus(1200, seed=4)
+    numeric = pd.DataFrame(index=data.index)
+    model = ItemClassifier(seed=1).fit(
+        data["lemmas"], numeric, data["claim"].to_numpy(), np.ones(len(data))
+    )
+    draws = model.calibration_draws(np.array(["s"] * len(data)), n_boot=200, seed=3)
+    assert list(draws.columns) == ["replicate", "a", "b"] and len(draws) == 201
+    assert draws.loc[0, "a"] == pytest.approx(model.platt.coef_[0][0])
+    assert draws.loc[0, "b"] == pytest.approx(model.platt.intercept_[0])
+    assert draws["a"].iloc[1:].std() > 0
+    low, high = draws["a"].iloc[1:].quantile([0.025, 0.975])
+    assert low < draws.loc[0, "a"] < high
+    # the scores the report and the event stage use map to the same probabilities
+    score = model.decision_score(data["lemmas"], numeric)
+    assert np.allclose(model.calibrate(score), model.predict_proba(data["lemmas"], numeric))

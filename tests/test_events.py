@@ -2,13 +2,16 @@ import numpy as np
 import pandas as pd
 import pytest
 from schemes.events import (
+    Calibration,
     CountModel,
+    ErrorRates,
     EventCatalogueError,
     EventStudy,
     acc_correct,
     booktabs,
     event_windows,
     in_period,
+    load_correction,
     load_events,
     rank_events,
     run_event_catalogue,
@@ -317,9 +320,11 @@ def test_correction_changes_counts_and_widens_cis_with_measurement_draws(two_eve
     doc_claims, events = two_events
     plain, _ = rank_events(study_for(doc_claims, events), "rate_per_1000", 400, 1)
     point = np.array([0.8, 0.02])
-    exact = (np.r_[0.8, np.full(400, 0.8)], np.r_[0.02, np.full(400, 0.02)])
+    exact = ErrorRates(np.r_[0.8, np.full(400, 0.8)], np.r_[0.02, np.full(400, 0.02)])
     rng = np.random.default_rng(0)
-    noisy = (np.r_[0.8, rng.uniform(0.5, 0.95, 400)], np.r_[0.02, rng.uniform(0.0, 0.04, 400)])
+    noisy = ErrorRates(
+        np.r_[0.8, rng.uniform(0.5, 0.95, 400)], np.r_[0.02, rng.uniform(0.0, 0.04, 400)]
+    )
     tables = {}
     for name, correction in (("exact", exact), ("noisy", noisy)):
         study = EventStudy(
@@ -354,3 +359,51 @@ def test_event_period_keeps_events_starting_within_it(tmp_path, root):
     assert summary["events"] == len(load_events(path)) >= 1
     with pytest.raises(EventCatalogueError, match="no event starts within"):
         run_event_catalogue(root / "config" / "events.tsv", {"from": "2030-01-01", "to": ""}, path)
+
+
+def test_calibration_draws_give_probability_sums_and_wider_cis(two_events):
+    from scipy.special import expit
+
+    doc_claims, events = two_events
+    # a classifier score: higher for the claim documents
+    score = np.where(doc_claims["n_claims"].to_numpy() > 0, 2.0, -3.0)
+    doc_claims = doc_claims.assign(classifier_score=score, n_claims=expit(1.5 * score - 1.0))
+    rng = np.random.default_rng(1)
+    fixed = Calibration(np.full(401, 1.5), np.full(401, -1.0), score)
+    noisy = Calibration(
+        np.r_[1.5, rng.normal(1.5, 0.5, 400)], np.r_[-1.0, rng.normal(-1.0, 1.0, 400)], score
+    )
+    windows = event_windows(events, 0, 0, 60)
+    plain, _ = rank_events(
+        EventStudy(doc_claims, windows, 50, "document", "month", 1), "rate_per_1000", 400, 2
+    )
+    tables = {
+        name: rank_events(
+            EventStudy(doc_claims, windows, 50, "document", "month", 1, model),
+            "rate_per_1000",
+            400,
+            2,
+        )[0].set_index("event_id")
+        for name, model in (("fixed", fixed), ("noisy", noisy))
+    }
+    plain = plain.set_index("event_id")
+    # draws equal to the point calibration reproduce the uncorrected study exactly
+    assert np.allclose(tables["fixed"]["ci_low"], plain["ci_low"])
+    assert np.allclose(tables["fixed"]["ci_high"], plain["ci_high"])
+    assert tables["noisy"].loc["a", "score"] == pytest.approx(plain.loc["a", "score"])
+    width = {k: t.loc["a", "ci_high"] - t.loc["a", "ci_low"] for k, t in tables.items()}
+    assert width["noisy"] > 1.3 * width["fixed"]
+
+
+def test_load_correction_reads_either_model(tmp_path, two_events):
+    doc_claims, _ = two_events
+    path = tmp_path / "m.csv"
+    pd.DataFrame({"replicate": [1, 0], "tpr": [0.5, 0.6], "fpr": [0.1, 0.0]}).to_csv(path)
+    rates = load_correction(path, doc_claims)
+    assert isinstance(rates, ErrorRates) and rates.tpr[0] == 0.6 and rates.n_draws == 1
+    pd.DataFrame({"replicate": [0], "a": [1.0], "b": [0.0]}).to_csv(path)
+    with pytest.raises(ValueError, match="classifier_score"):
+        load_correction(path, doc_claims)
+    pd.DataFrame({"replicate": [0], "x": [1.0]}).to_csv(path)
+    with pytest.raises(ValueError, match="needs columns"):
+        load_correction(path, doc_claims)

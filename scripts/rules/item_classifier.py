@@ -14,4 +14,5 @@ run(
     seed=snakemake.params.seed,
     outputs=dict(snakemake.output.items()),
     active_paths=list(snakemake.input.active),
+    n_boot=snakemake.params.n_boot,
 )

@@ -126,19 +126,55 @@ class ItemClassifier:
             )
         self.platt = LogisticRegression(C=1e6, max_iter=1000)
         self.platt.fit(scores[:, None], y, sample_weight=weights)
+        self.oof_score, self.oof_y, self.oof_weights = scores, y, np.asarray(weights, float)
         self.oof_probability = self.platt.predict_proba(scores[:, None])[:, 1]
         self.threshold = best_threshold(y, self.oof_probability, weights)
         self.vectorizer, self.model = fit_on(np.arange(len(y)))
         return self
 
-    def predict_proba(self, lemmas: pd.Series, numeric: pd.DataFrame) -> np.ndarray:
+    def decision_score(self, lemmas: pd.Series, numeric: pd.DataFrame) -> np.ndarray:
+        """The model's raw score (before calibration)."""
         features = _features(
             self.vectorizer,
             _with_pairs(lemmas.reset_index(drop=True)),
             numeric[self.numeric_columns].reset_index(drop=True),
             False,
         )
-        return self.platt.predict_proba(self.model.decision_function(features)[:, None])[:, 1]
+        return self.model.decision_function(features)
+
+    def predict_proba(self, lemmas: pd.Series, numeric: pd.DataFrame) -> np.ndarray:
+        return self.calibrate(self.decision_score(lemmas, numeric))
+
+    def calibrate(self, score: np.ndarray) -> np.ndarray:
+        return self.platt.predict_proba(np.asarray(score, float)[:, None])[:, 1]
+
+    def calibration_draws(self, strata: np.ndarray, n_boot: int, seed: int) -> pd.DataFrame:
+        """Platt parameters (a, b) refitted on stratified bootstrap resamples of the dev items.
+
+        Row 0 is the fitted calibration; the draws describe how uncertain the
+        mapping from score to probability is, given the few coded items it
+        was fitted on (the event stage carries it into its CIs). The model's
+        own coefficients are held fixed.
+        """
+        from sklearn.linear_model import LogisticRegression
+
+        from schemes.gold import stratified_bootstrap
+
+        def refit(index: np.ndarray) -> np.ndarray:
+            y = self.oof_y[index]
+            if y.min() == y.max():
+                return np.array([np.nan, np.nan])
+            platt = LogisticRegression(C=1e6, max_iter=1000)
+            platt.fit(self.oof_score[index][:, None], y, sample_weight=self.oof_weights[index])
+            return np.array([platt.coef_[0][0], platt.intercept_[0]])
+
+        draws = stratified_bootstrap(refit, np.asarray(strata), n_boot, seed)
+        draws = draws[np.isfinite(draws).all(axis=1)]
+        point = [self.platt.coef_[0][0], self.platt.intercept_[0]]
+        table = np.vstack([point, draws])
+        return pd.DataFrame(
+            {"replicate": np.arange(len(table)), "a": table[:, 0], "b": table[:, 1]}
+        )
 
     def top_features(self, n: int) -> pd.DataFrame:
         names = list(self.vectorizer.get_feature_names_out()) + self.numeric_columns
@@ -168,6 +204,7 @@ def run_item_classifier(
     seed: int,
     outputs: dict,
     active_paths=(),
+    n_boot: int = 0,
 ) -> dict:
     from schemes.gold import load_gold
     from schemes.preprocess import item_lemmas, read_sentences
@@ -197,18 +234,23 @@ def run_item_classifier(
             active[target].to_numpy(int),
         ),
     )
-    probability = pd.Series(classifier.predict_proba(lemmas, measures), index=measures.index)
-    # the dev items' own probabilities come from the folds that did not see them,
+    score = pd.Series(classifier.decision_score(lemmas, measures), index=measures.index)
+    # the dev items' own scores come from the folds that did not see them,
     # so that dev rows of the validation report are out-of-sample too
-    probability[dev["item_id"]] = classifier.oof_probability
-    probability = probability.to_numpy()
+    score[dev["item_id"]] = classifier.oof_score
+    probability = classifier.calibrate(score.to_numpy())
     pd.DataFrame(
         {
             "doc_id": measures.index,
+            "classifier_score": score.to_numpy(),
             "classifier_probability": probability,
             "classifier_claim": (probability >= classifier.threshold).astype(int),
         }
     ).to_parquet(outputs["scores"], index=False)
+    if "calibration" in outputs:
+        classifier.calibration_draws(dev["stratum"].to_numpy(), n_boot, seed).to_csv(
+            outputs["calibration"], index=False, float_format="%.6f"
+        )
     classifier.top_features(40).to_csv(outputs["features"], index=False, float_format="%.4f")
     return {
         "target": target,
@@ -234,8 +276,16 @@ def run_doc_measure(doc_claims_path: str, scores_path: str, column: str, output:
     the decision's measured error rates.
     """
     per_doc = pd.read_parquet(doc_claims_path)
-    values = pd.read_parquet(scores_path).set_index("doc_id")[column]
-    per_doc["n_claims"] = per_doc["doc_id"].map(values).fillna(0.0).to_numpy(float)
+    scores = pd.read_parquet(scores_path).set_index("doc_id")
+    per_doc["n_claims"] = per_doc["doc_id"].map(scores[column]).fillna(0.0).to_numpy(float)
     per_doc["any_claim"] = per_doc["n_claims"]
+    if "classifier_score" in scores.columns:
+        # for the event stage's calibration draws (events.correction: calibration)
+        per_doc["classifier_score"] = (
+            per_doc["doc_id"]
+            .map(scores["classifier_score"])
+            .fillna(scores["classifier_score"].min())
+            .to_numpy(float)
+        )
     per_doc.to_parquet(output, index=False)
     return {"column": column, "claims": round(float(per_doc["n_claims"].sum()), 2)}

@@ -35,6 +35,7 @@ import itertools
 import logging
 import math
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -275,14 +276,61 @@ def _counts(values: np.ndarray) -> np.ndarray:
     return values.astype(int) if np.allclose(values, np.round(values)) else values
 
 
-def load_correction(path) -> tuple[np.ndarray, np.ndarray]:
-    """Sensitivity and false-positive rate of the decision: point (row 0) and bootstrap draws."""
+@dataclass
+class ErrorRates:
+    """Sensitivity and false-positive rate of a 0/1 decision: point (index 0), then draws."""
+
+    tpr: np.ndarray
+    fpr: np.ndarray
+
+    @property
+    def n_draws(self) -> int:
+        return len(self.tpr) - 1
+
+
+@dataclass
+class Calibration:
+    """Platt calibration of a classifier score: point (index 0), then bootstrap draws.
+
+    probability = 1 / (1 + exp(-(a * score + b))); ``score`` is each
+    document's raw classifier score.
+    """
+
+    a: np.ndarray
+    b: np.ndarray
+    score: np.ndarray
+
+    @property
+    def n_draws(self) -> int:
+        return len(self.a) - 1
+
+    def probabilities(self, draw) -> np.ndarray:
+        """(len(draw) x documents) calibrated probabilities under each draw."""
+        from scipy.special import expit
+
+        draw = np.asarray(draw)
+        return expit(self.a[draw][:, None] * self.score[None, :] + self.b[draw][:, None])
+
+
+def load_correction(path, doc_claims: pd.DataFrame) -> ErrorRates | Calibration:
+    """A measurement-error model: error rates (tpr, fpr) or Platt draws (a, b)."""
     table = pd.read_csv(path)
-    missing = {"replicate", "tpr", "fpr"} - set(table.columns)
-    if missing:
-        raise ValueError(f"{path}: missing columns {sorted(missing)}")
+    if "replicate" not in table.columns:
+        raise ValueError(f"{path}: missing column 'replicate'")
     table = table.sort_values("replicate")
-    return table["tpr"].to_numpy(float), table["fpr"].to_numpy(float)
+    if {"tpr", "fpr"} <= set(table.columns):
+        return ErrorRates(table["tpr"].to_numpy(float), table["fpr"].to_numpy(float))
+    if {"a", "b"} <= set(table.columns):
+        if "classifier_score" not in doc_claims.columns:
+            raise ValueError(
+                f"{path}: calibration draws need the documents' classifier_score column"
+            )
+        return Calibration(
+            table["a"].to_numpy(float),
+            table["b"].to_numpy(float),
+            doc_claims["classifier_score"].to_numpy(float),
+        )
+    raise ValueError(f"{path}: needs columns tpr and fpr, or a and b")
 
 
 def acc_correct(flagged, docs, tpr, fpr):
@@ -311,12 +359,14 @@ class EventStudy:
         unit: str,
         model_bin: str,
         model_degree: int,
-        correction: tuple[np.ndarray, np.ndarray] | None = None,
+        correction: ErrorRates | Calibration | None = None,
     ):
-        """``correction``: (tpr, fpr) of the per-document decision, point first,
-        then bootstrap draws; counts are then corrected by ``acc_correct`` and
-        every bootstrap replicate uses its own draw, so CIs carry the
-        measurement uncertainty as well as the sampling uncertainty."""
+        """``correction``, the measurement-error model of the per-document values:
+        ``ErrorRates`` of a 0/1 decision (counts corrected by ``acc_correct``)
+        or ``Calibration`` draws of a classifier's probabilities (counts are
+        sums of probabilities). Point estimates use its first row; every
+        bootstrap replicate uses its own draw, so CIs and rank sets carry
+        the measurement uncertainty as well as the sampling uncertainty."""
         self.correction = correction
         self.windows = windows.reset_index(drop=True)
         self.in_window, self.in_base, self.baseline_kind = memberships(
@@ -324,6 +374,7 @@ class EventStudy:
         )
         claims = doc_claims["n_claims"].to_numpy(float)
         units = resampling_units(doc_claims, unit)
+        self.units = units
         n_units = int(units.max()) + 1 if len(units) else 0
         self.W_docs = _aggregate(units, n_units, self.in_window)
         self.W_claims = _aggregate(units, n_units, self.in_window, claims)
@@ -339,17 +390,21 @@ class EventStudy:
         """Measures for weight rows ``w``; ``draw`` indexes the correction's rows."""
         win_docs, win_claims = w @ self.W_docs, w @ self.W_claims
         base_docs, base_claims = w @ self.B_docs, w @ self.B_claims
-        if self.correction is not None:
-            tpr, fpr = (c[draw][:, None] for c in self.correction)
+        if isinstance(self.correction, ErrorRates):
+            tpr, fpr = self.correction.tpr[draw][:, None], self.correction.fpr[draw][:, None]
             win_claims = acc_correct(win_claims, win_docs, tpr, fpr)
             base_claims = acc_correct(base_claims, base_docs, tpr, fpr)
             expected = acc_correct(expected, 1.0, tpr, fpr)
+        elif isinstance(self.correction, Calibration):
+            weighted = w[:, self.units] * self.correction.probabilities(draw)
+            win_claims = weighted @ self.in_window
+            base_claims = weighted @ self.in_base
         return compute_measures(win_docs, win_claims, base_docs, base_claims, expected)
 
     def _expected_point(self) -> np.ndarray:
-        if self.correction is None:
+        if not isinstance(self.correction, ErrorRates):
             return self.expected
-        return acc_correct(self.expected, 1.0, self.correction[0][0], self.correction[1][0])
+        return acc_correct(self.expected, 1.0, self.correction.tpr[0], self.correction.fpr[0])
 
     def point(self) -> dict[str, np.ndarray]:
         ones = np.ones((1, self.n_units))
@@ -359,7 +414,7 @@ class EventStudy:
         """(n_boot x events) replicates of every measure."""
         parts = {k: [] for k in MEASURES}
         z_rng = np.random.default_rng([seed, 1])
-        n_draws = 1 if self.correction is None else len(self.correction[0]) - 1
+        n_draws = 1 if self.correction is None else self.correction.n_draws
         done = 0
         for w in poisson_weights(n_boot, self.n_units, seed):
             z = z_rng.standard_normal((len(w), 1))
@@ -375,8 +430,8 @@ class EventStudy:
         point = self.point()
         w = self.windows
         claims, base_claims = self.W_claims.sum(axis=0), self.B_claims.sum(axis=0)
-        if self.correction is not None:
-            tpr, fpr = (c[0] for c in self.correction)
+        if isinstance(self.correction, ErrorRates):
+            tpr, fpr = self.correction.tpr[0], self.correction.fpr[0]
             claims = acc_correct(claims, self.W_docs.sum(axis=0), tpr, fpr)
             base_claims = acc_correct(base_claims, self.B_docs.sum(axis=0), tpr, fpr)
         return pd.DataFrame(
@@ -741,7 +796,7 @@ def run_events(
         resample,
         bin_,
         model_degree,
-        load_correction(correction_path) if correction_path else None,
+        load_correction(correction_path, doc_claims) if correction_path else None,
     )
     table, replicates = rank_events(study, measure, n_boot, seed)
     table.to_csv(outputs["ranking"], index=False, float_format=TABLE_FLOAT)

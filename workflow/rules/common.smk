@@ -24,11 +24,19 @@ if not config["validation"]["items"]["gold"]["labels"]:
             "config events.doc_measure: 'classifier' needs a coded gold standard "
             "(validation.items.gold.labels) to train on"
         )
-    if config["events"]["correction"] == "acc":
+    if config["events"]["correction"] != "none":
         raise ValueError(
-            "config events.correction: 'acc' needs a coded gold standard "
-            "(validation.items.gold.labels) to measure the decision's error rates on"
+            f"config events.correction: {config['events']['correction']!r} needs a coded "
+            "gold standard (validation.items.gold.labels) to measure the errors on"
         )
+if (
+    config["events"]["correction"] == "calibration"
+    and config["events"]["doc_measure"] != "classifier"
+):
+    raise ValueError(
+        "config events.correction: 'calibration' draws the classifier's calibration; "
+        "it needs events.doc_measure: classifier ('acc' corrects any 0/1 decision)"
+    )
 
 CORPUS = config["corpus"]["name"]
 DEMO_CORPUS = "data/demo/corpus.jsonl.gz"
@@ -119,7 +127,7 @@ def get_doc_measure_scores(wildcards):
 
 def doc_measure_column(measure):
     """Calibrated probability, or the 0/1 decision when counts are error-corrected."""
-    if measure == "classifier" and config["events"]["correction"] == "none":
+    if measure == "classifier" and config["events"]["correction"] != "acc":
         return "classifier_probability"
     return {"lexicon": "lexicon_anti_western", "rule": "rule_anti_western"}.get(
         measure, "classifier_claim"
@@ -127,9 +135,11 @@ def doc_measure_column(measure):
 
 
 def get_correction(wildcards):
-    """Measured error rates of the decision, when events.correction is acc."""
+    """The measurement-error model the event stage draws from (events.correction)."""
     if config["events"]["correction"] == "acc":
         return f"results/{wildcards.corpus}/validation/measurement_error.csv"
+    if config["events"]["correction"] == "calibration":
+        return f"results/{wildcards.corpus}/validation/calibration_draws.csv"
     return []
 
 

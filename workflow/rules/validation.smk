@@ -124,6 +124,7 @@ rule item_classifier:
     output:
         scores="results/{corpus}/framing/classifier_scores.parquet",
         features="results/{corpus}/validation/classifier_features.csv",
+        calibration="results/{corpus}/validation/calibration_draws.csv",
     log:
         "results/{corpus}/logs/item_classifier.log",
     conda:
@@ -133,6 +134,7 @@ rule item_classifier:
         c=config["validation"]["items"]["classifier"]["c"],
         folds=config["validation"]["items"]["classifier"]["folds"],
         seed=config["validation"]["seed"],
+        n_boot=config["events"]["bootstrap"],
     script:
         "../../scripts/rules/item_classifier.py"
 
