@@ -24,6 +24,18 @@ include: "workflow/rules/active.smk"
 include: "workflow/rules/figures.smk"
 
 
+# Editing library code re-runs exactly the rules whose scripts use it: each
+# rule gets a hash of the package modules it imports (transitively) as a param.
+for _rule in workflow.rules:
+    if _rule.script:
+        _rule.set_params(
+            library=library_version(
+                _os.path.join(workflow.basedir, "workflow", "rules", _rule.script),
+                _os.path.join(workflow.basedir, "scripts", "schemes"),
+            )
+        )
+
+
 rule all:
     default_target: True
     input:

@@ -8,6 +8,7 @@ import yaml
 from snakemake.utils import validate
 
 from schemes.configtools import coerce_to_schema
+from schemes.rulekit import library_version
 
 _CONFIG_SCHEMA = "../schemas/config.schema.yaml"
 with open(workflow.source_path(_CONFIG_SCHEMA)) as _schema:
