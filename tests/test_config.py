@@ -65,3 +65,19 @@ def test_numbers_given_on_the_command_line_are_coerced():
     assert got == {"topics": {"k": 20}, "events": {"sensitivity": {"windows": [[1, 2]]}}, "x": "y"}
     proc = run_snakemake("-n", "--config", "topics={k: 12}", check=False, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    "override, words",
+    [
+        ("events={contrasts: [[color_revolution, nato_sumit]]}", ["nato_sumit", "nato_summit"]),
+        ("events={correction: acc}", ["correction", "gold"]),
+        ("events={doc_measure: rule, correction: calibration}", ["calibration", "classifier"]),
+    ],
+)
+def test_inconsistent_event_settings_fail_before_any_job(override, words):
+    proc = run_snakemake("-n", "--config", override, check=False, timeout=120)
+    assert proc.returncode != 0
+    message = proc.stdout + proc.stderr
+    for word in words:
+        assert word in message

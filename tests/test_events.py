@@ -407,3 +407,12 @@ def test_load_correction_reads_either_model(tmp_path, two_events):
     pd.DataFrame({"replicate": [0], "x": [1.0]}).to_csv(path)
     with pytest.raises(ValueError, match="needs columns"):
         load_correction(path, doc_claims)
+
+
+def test_type_contrast_joins_types_with_plus():
+    table = contrast_table([5.0, 4.0, 1.0, 2.0, 0.0], ["a", "a", "b", "c", "c"])
+    replicates = np.tile(table["score"].to_numpy(), (50, 1))
+    joined = type_contrast(table, replicates, "a", "b+c", 1000, 0)
+    assert (joined["n_a"], joined["n_b"]) == (2, 3)
+    assert joined["difference"] == pytest.approx(4.5 - 1.0)
+    assert type_contrast(table, replicates, "a", "b", 1000, 0)["n_b"] == 1

@@ -509,14 +509,15 @@ def type_contrast(
 ) -> dict:
     """Mean score of type A minus type B, bootstrap CI and permutation p-value.
 
+    A type may join several with ``+`` ("nato_summit+nato_enlargement").
     The permutation test treats events as exchangeable units and reshuffles
     the two type labels among them (exactly when there are at most
     ``n_permutations`` relabellings, by seeded Monte Carlo otherwise); the
     bootstrap CI reflects the sampling of documents within events.
     """
     scores = table["score"].to_numpy(float)
-    is_a = (table["type"] == type_a).to_numpy() & ~np.isnan(scores)
-    is_b = (table["type"] == type_b).to_numpy() & ~np.isnan(scores)
+    is_a = table["type"].isin(type_a.split("+")).to_numpy() & ~np.isnan(scores)
+    is_b = table["type"].isin(type_b.split("+")).to_numpy() & ~np.isnan(scores)
     row = {"type_a": type_a, "type_b": type_b, "n_a": int(is_a.sum()), "n_b": int(is_b.sum())}
     if not is_a.any() or not is_b.any():
         return {

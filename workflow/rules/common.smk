@@ -18,7 +18,25 @@ validate(
     pd.read_csv(config["events"]["catalogue"], sep="\t", dtype=str).fillna(""),
     schema="../schemas/events.schema.yaml",
 )
+_event_types = set(
+    pd.read_csv(config["events"]["catalogue"], sep="\t", dtype=str)["type"]
+)
+for _pair in config["events"]["contrasts"]:
+    for _type in (t for side in _pair for t in side.split("+")):
+        if _type not in _event_types:
+            raise ValueError(
+                f"config events.contrasts: event type {_type!r} is not a type of "
+                f"{config['events']['catalogue']} (types: {', '.join(sorted(_event_types))})"
+            )
 
+if (
+    config["events"]["correction"] == "calibration"
+    and config["events"]["doc_measure"] != "classifier"
+):
+    raise ValueError(
+        "config events.correction: 'calibration' draws the classifier's calibration; "
+        "it needs events.doc_measure: classifier ('acc' corrects any 0/1 decision)"
+    )
 if not config["validation"]["items"]["gold"]["labels"]:
     if config["events"]["doc_measure"] == "classifier":
         raise ValueError(
@@ -30,14 +48,6 @@ if not config["validation"]["items"]["gold"]["labels"]:
             f"config events.correction: {config['events']['correction']!r} needs a coded "
             "gold standard (validation.items.gold.labels) to measure the errors on"
         )
-if (
-    config["events"]["correction"] == "calibration"
-    and config["events"]["doc_measure"] != "classifier"
-):
-    raise ValueError(
-        "config events.correction: 'calibration' draws the classifier's calibration; "
-        "it needs events.doc_measure: classifier ('acc' corrects any 0/1 decision)"
-    )
 
 CORPUS = config["corpus"]["name"]
 DEMO_CORPUS = "data/demo/corpus.jsonl.gz"
