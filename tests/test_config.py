@@ -81,3 +81,25 @@ def test_inconsistent_event_settings_fail_before_any_job(override, words):
     message = proc.stdout + proc.stderr
     for word in words:
         assert word in message
+
+
+def test_bad_event_catalogue_fails_before_any_job_naming_file_and_line(tmp_path):
+    path = tmp_path / "events.tsv"
+    path.write_text(
+        "event_id\tlabel\ttype\tstart\tend\tcountry\tnote\n"
+        "a\tA\tnato_summit\t2004-01-01\t2004-01-02\tX\tn\n"
+        "b\tB\tnato_summit\t22.11.2004\t2004-12-01\tX\tn\n"
+    )
+    proc = run_snakemake("-n", "--config", f"events={{catalogue: '{path}'}}", check=False)
+    assert proc.returncode != 0
+    assert f"{path}, line 3: start '22.11.2004'" in proc.stdout + proc.stderr
+
+
+def test_corpus_name_cannot_leave_results_and_path_cannot_be_inherited(tmp_path):
+    proc = run_snakemake("-n", "--config", "corpus={name: '..'}", check=False, timeout=120)
+    assert proc.returncode != 0 and "name" in proc.stdout + proc.stderr
+    config = tmp_path / "mine.yaml"
+    config.write_text("corpus:\n  name: mine\n  format: csv\n")
+    proc = run_snakemake("-n", "--configfile", str(config), check=False, timeout=120)
+    assert proc.returncode != 0
+    assert "corpus.path is not set for corpus 'mine'" in proc.stdout + proc.stderr

@@ -50,6 +50,16 @@ def test_shipped_catalogue_has_the_seed_events(root):
         ([("a", "A", "t", "2004-13-01", "2004-12-01")], "line 2: start '2004-13-01'"),
         ([("a", "A", "t", "2004-12-02", "2004-12-01")], "line 2: end is before start"),
         ([("a", "A", "t", "2004-12-01", "2004-12-01")] * 2, "line 3: event_id repeated"),
+        ([("a", "A", "t", "22.11.2004", "2004-12-01")], "line 2: start '22.11.2004'"),
+        (
+            [
+                ("a", "A", "t", "2004-12-01", "2004-12-01"),
+                ("B c", "B", "t", "2004-12-01", "2004-12-01"),
+            ],
+            "line 3: event_id 'B c'",
+        ),
+        ([("a", "A", "Colour Rev", "2004-12-01", "2004-12-01")], "line 2: type 'Colour Rev'"),
+        ([], "no events"),
     ],
 )
 def test_catalogue_errors_name_the_line(tmp_path, rows, message):
@@ -416,3 +426,10 @@ def test_type_contrast_joins_types_with_plus():
     assert (joined["n_a"], joined["n_b"]) == (2, 3)
     assert joined["difference"] == pytest.approx(4.5 - 1.0)
     assert type_contrast(table, replicates, "a", "b", 1000, 0)["n_b"] == 1
+
+
+def test_empty_catalogue_file_is_named(tmp_path):
+    path = tmp_path / "events.tsv"
+    path.write_text("")
+    with pytest.raises(EventCatalogueError, match="events.tsv: the file is empty"):
+        load_events(path)

@@ -55,10 +55,27 @@ class EventCatalogueError(ValueError):
 
 def load_events(path) -> pd.DataFrame:
     """Read the event catalogue (TSV); errors name the file, line and problem."""
-    events = pd.read_csv(path, sep="\t", dtype=str).fillna("")
+    try:
+        events = pd.read_csv(path, sep="\t", dtype=str).fillna("")
+    except pd.errors.EmptyDataError:
+        raise EventCatalogueError(f"{path}: the file is empty (expected a header line)") from None
+    except pd.errors.ParserError as err:
+        raise EventCatalogueError(f"{path}: not a tab-separated table ({err})") from None
     missing = [c for c in EVENT_COLUMNS if c not in events.columns]
     if missing:
         raise EventCatalogueError(f"{path}: missing column(s) {', '.join(missing)}")
+    if events.empty:
+        raise EventCatalogueError(f"{path}: no events (a header line only)")
+    for column, pattern, what in (
+        ("event_id", r"^[a-z0-9_]+$", "lower-case letters, digits and underscores"),
+        ("type", r"^[a-z_]+$", "lower-case letters and underscores"),
+    ):
+        bad = ~events[column].str.fullmatch(pattern)
+        if bad.any():
+            line = int(np.flatnonzero(bad)[0]) + 2
+            raise EventCatalogueError(
+                f"{path}, line {line}: {column} {events.loc[bad, column].iloc[0]!r} must be {what}"
+            )
     for column in ("start", "end"):
         parsed = pd.to_datetime(events[column], format="%Y-%m-%d", errors="coerce")
         bad = parsed.isna()

@@ -8,12 +8,15 @@ import yaml
 from snakemake.utils import validate
 
 from schemes.configtools import coerce_to_schema
+from schemes.events import load_events
 from schemes.rulekit import library_version
 
 _CONFIG_SCHEMA = "../schemas/config.schema.yaml"
 with open(workflow.source_path(_CONFIG_SCHEMA)) as _schema:
     config.update(coerce_to_schema(config, yaml.safe_load(_schema)))
 validate(config, schema=_CONFIG_SCHEMA)
+# the event catalogue, every row, before any job runs (errors name file and line)
+load_events(config["events"]["catalogue"])
 validate(
     pd.read_csv(config["events"]["catalogue"], sep="\t", dtype=str).fillna(""),
     schema="../schemas/events.schema.yaml",
@@ -51,6 +54,13 @@ if not config["validation"]["items"]["gold"]["labels"]:
 
 CORPUS = config["corpus"]["name"]
 DEMO_CORPUS = "data/demo/corpus.jsonl.gz"
+if config["corpus"]["path"] == DEMO_CORPUS and CORPUS != "demo":
+    # a config file naming its own corpus but no path would silently inherit
+    # the demo's path from config/config.yaml
+    raise ValueError(
+        f"config corpus.path is not set for corpus {CORPUS!r}: give the files, e.g. "
+        f"--config 'corpus={{path: \"/data/{CORPUS}/*.jsonl.gz\"}}'"
+    )
 FIGURES = [
     "event_ranking",
     "type_contrast",
