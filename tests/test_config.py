@@ -50,7 +50,8 @@ def test_wrong_config_fails_before_any_job_naming_the_key(override, words):
     proc = run_snakemake("-n", "--config", override, check=False, timeout=120)
     assert proc.returncode != 0
     message = proc.stdout + proc.stderr
-    assert "Error validating config" in message
+    assert "config/README.md" in message and "logs/config_error.log" in message
+    assert len(message.splitlines()) < 15  # a few lines, not the schema dump
     for word in words:
         assert word in message
 
@@ -103,3 +104,16 @@ def test_corpus_name_cannot_leave_results_and_path_cannot_be_inherited(tmp_path)
     proc = run_snakemake("-n", "--configfile", str(config), check=False, timeout=120)
     assert proc.returncode != 0
     assert "corpus.path is not set for corpus 'mine'" in proc.stdout + proc.stderr
+
+
+def test_unknown_key_gives_a_short_message_and_a_full_log(tmp_path):
+    from schemes.configtools import ConfigError, check_config
+
+    log = tmp_path / "config_error.log"
+    with pytest.raises(ConfigError) as caught:
+        check_config({"corpus": {"name": "x", "bogus": 1}}, SCHEMA, log)
+    message = str(caught.value)
+    assert message.startswith("config corpus: Additional properties")
+    assert "'bogus'" in message and len(message.splitlines()) == 2
+    assert "Failed validating" in log.read_text()
+    check_config({"corpus": {"name": "x"}}, SCHEMA)  # a valid config passes silently

@@ -35,3 +35,34 @@ def coerce_to_schema(value, schema: dict):
         if "boolean" in kinds and text.lower() in ("true", "false"):
             return text.lower() == "true"
     return value
+
+
+class ConfigError(ValueError):
+    """A configuration the schema rejects, told in a few lines."""
+
+
+def check_config(config: dict, schema: dict, log_path=None) -> None:
+    """Raise ``ConfigError`` with one line per problem: the key, what is wrong, where to read.
+
+    The validator's full report (with the schema excerpts) goes to
+    ``log_path`` when given, not to the terminal.
+    """
+    from pathlib import Path
+
+    from jsonschema import Draft202012Validator
+
+    errors = sorted(Draft202012Validator(schema).iter_errors(config), key=lambda e: list(e.path))
+    if not errors:
+        return
+    lines = []
+    for error in errors[:10]:
+        key = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        lines.append(f"config {key}: {error.message}")
+    if len(errors) > 10:
+        lines.append(f"... and {len(errors) - 10} more")
+    hint = "every key is documented in config/README.md"
+    if log_path:
+        Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(log_path).write_text("\n\n".join(str(e) for e in errors) + "\n", encoding="utf-8")
+        hint += f"; the validator's full report is in {log_path}"
+    raise ConfigError("\n".join(lines) + f"\n({hint})")

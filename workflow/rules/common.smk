@@ -7,13 +7,16 @@ import pandas as pd
 import yaml
 from snakemake.utils import validate
 
-from schemes.configtools import coerce_to_schema
+from schemes.configtools import check_config, coerce_to_schema
 from schemes.events import load_events
 from schemes.rulekit import library_version
 
 _CONFIG_SCHEMA = "../schemas/config.schema.yaml"
 with open(workflow.source_path(_CONFIG_SCHEMA)) as _schema:
-    config.update(coerce_to_schema(config, yaml.safe_load(_schema)))
+    _schema = yaml.safe_load(_schema)
+config.update(coerce_to_schema(config, _schema))
+# a short message naming the key; the validator's full report goes to a log
+check_config(config, _schema, "logs/config_error.log")
 validate(config, schema=_CONFIG_SCHEMA)
 # the event catalogue, every row, before any job runs (errors name file and line)
 load_events(config["events"]["catalogue"])
