@@ -127,3 +127,10 @@ def test_calibration_draws_start_with_the_fit_and_vary_around_it():
     # the scores the report and the event stage use map to the same probabilities
     score = model.decision_score(data["lemmas"], numeric)
     assert np.allclose(model.calibrate(score), model.predict_proba(data["lemmas"], numeric))
+
+
+def test_embedding_columns_join_the_features():
+    from schemes.classifier import numeric_columns
+
+    frame = pd.DataFrame(columns=["lss_score", "emb_000", "emb_001", "other", "rule_score"])
+    assert numeric_columns(frame) == ["lss_score", "rule_score", "emb_000", "emb_001"]

@@ -194,3 +194,22 @@ def test_propose_terms_lists_unknown_neighbours_of_one_word_markers(markers, lem
     assert "инсценировка" not in proposed  # already a marker
     assert {"провокационный", "подстрекательство"} <= proposed
     assert set(table["category"]) == {"subversion"}
+
+
+def test_mean_embeddings_average_known_words_only():
+    import numpy as np
+
+    from schemes.itemrules import mean_embeddings
+
+    class Fake:
+        class vocab:  # noqa: N801 - mimics navec's attribute names
+            words = ["a", "b", "c"]
+            word_ids = {"a": 0, "b": 1, "c": 2}
+
+        class pq:  # noqa: N801
+            @staticmethod
+            def unpack():
+                return np.array([[1, 0], [0, 1], [5, 5]], dtype=np.float32)
+
+    out = mean_embeddings(["a b", "a a zz", "", "zz"], Fake)
+    assert np.allclose(out, [[0.5, 0.5], [1, 0], [0, 0], [0, 0]])

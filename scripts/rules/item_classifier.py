@@ -15,4 +15,6 @@ run(
     outputs=dict(snakemake.output.items()),
     active_paths=list(snakemake.input.active),
     n_boot=snakemake.params.n_boot,
+    documents_path=snakemake.input.documents,
+    embeddings=snakemake.params.embeddings,
 )

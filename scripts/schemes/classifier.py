@@ -38,9 +38,31 @@ NUMERIC = [
 ]
 
 
+EMBEDDING_PREFIX = "emb_"
+
+
+def numeric_columns(frame: pd.DataFrame) -> list[str]:
+    """The numeric feature columns present: the measures, then any embedding dimensions."""
+    return [c for c in NUMERIC if c in frame.columns] + [
+        c for c in frame.columns if str(c).startswith(EMBEDDING_PREFIX)
+    ]
+
+
+def with_embeddings(measures: pd.DataFrame, lemmas: pd.Series, languages: pd.Series):
+    """``measures`` plus each Russian item's mean navec vector (emb_000..emb_299; 0 otherwise)."""
+    from schemes.itemrules import mean_embeddings
+
+    vectors = np.zeros((len(measures), 300), dtype=np.float32)
+    russian = (languages.reindex(measures.index) == "ru").to_numpy()
+    if russian.any():
+        vectors[russian] = mean_embeddings(lemmas.reindex(measures.index).fillna("")[russian])
+    columns = [f"{EMBEDDING_PREFIX}{i:03d}" for i in range(vectors.shape[1])]
+    return measures.join(pd.DataFrame(vectors, index=measures.index, columns=columns))
+
+
 def _features(vectorizer, lemmas: pd.Series, numeric: pd.DataFrame, fit: bool):
     text = vectorizer.fit_transform(lemmas) if fit else vectorizer.transform(lemmas)
-    columns = [c for c in NUMERIC if c in numeric.columns]
+    columns = numeric_columns(numeric)
     values = numeric[columns].to_numpy(float) if columns else np.zeros((len(numeric), 0))
     return hstack([text, csr_matrix(np.nan_to_num(values))]).tocsr()
 
@@ -92,7 +114,7 @@ class ItemClassifier:
         from sklearn.model_selection import StratifiedKFold
 
         lemmas = _with_pairs(lemmas.reset_index(drop=True))
-        self.numeric_columns = [c for c in NUMERIC if c in numeric.columns]
+        self.numeric_columns = numeric_columns(numeric)
         numeric = numeric[self.numeric_columns].reset_index(drop=True)
         y = np.asarray(y, dtype=int)
         if extra is None:
@@ -205,6 +227,8 @@ def run_item_classifier(
     outputs: dict,
     active_paths=(),
     n_boot: int = 0,
+    documents_path: str | None = None,
+    embeddings: bool = False,
 ) -> dict:
     from schemes.gold import load_gold
     from schemes.preprocess import item_lemmas, read_sentences
@@ -223,6 +247,9 @@ def run_item_classifier(
     active = active[active["item_id"].isin(measures.index)]
     lemmas = item_lemmas(read_sentences(sentences_paths, columns=["doc_id", "lemmas"]))
     lemmas = lemmas.reindex(measures.index).fillna("")
+    if embeddings:
+        languages = pd.read_parquet(documents_path, columns=["doc_id", "lang"])
+        measures = with_embeddings(measures, lemmas, languages.set_index("doc_id")["lang"])
     classifier = ItemClassifier(c=c, folds=folds, seed=seed).fit(
         lemmas.loc[dev["item_id"]],
         measures.loc[dev["item_id"]],

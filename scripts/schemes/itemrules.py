@@ -143,6 +143,47 @@ def code_item(
 # --------------------------------------------------------------------------
 
 
+def natasha_data() -> Path:
+    """The data folder of the installed natasha wheel (slovnet and navec models)."""
+    spec = importlib.util.find_spec("natasha")
+    if spec is None or spec.origin is None:
+        raise RuntimeError(
+            "the Russian NER, syntax and embedding models come with the 'natasha' package "
+            "(pip install natasha); or set framing.item_rules.syntax and .ner to false"
+        )
+    return Path(spec.origin).parent / "data"
+
+
+def load_navec():
+    """navec's news embeddings (250k words x 300 dimensions), from the natasha wheel."""
+    from navec import Navec
+
+    return Navec.load(str(natasha_data() / "emb" / "navec_news_v1_1B_250K_300d_100q.tar"))
+
+
+def mean_embeddings(texts, navec=None) -> np.ndarray:
+    """Each text's mean navec vector over its words found in the vocabulary (0 if none)."""
+    from scipy.sparse import csr_matrix
+
+    navec = navec or load_navec()
+    ids = navec.vocab.word_ids
+    rows, cols = [], []
+    for row, text in enumerate(texts):
+        for word in text.split():
+            index = ids.get(word)
+            if index is not None:
+                rows.append(row)
+                cols.append(index)
+    counts = csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+        shape=(len(texts), len(navec.vocab.words)),
+    )
+    n = np.asarray(counts.sum(axis=1)).ravel()
+    used = np.unique(cols)
+    sums = counts[:, used] @ navec.pq.unpack()[used]
+    return (sums / np.maximum(n, 1)[:, None]).astype(np.float32)
+
+
 class RussianNLP:
     """slovnet NER and dependency parser with navec embeddings, loaded once.
 
@@ -152,29 +193,14 @@ class RussianNLP:
     """
 
     def __init__(self) -> None:
-        spec = importlib.util.find_spec("natasha")
-        if spec is None or spec.origin is None:
-            raise RuntimeError(
-                "framing.item_rules needs the 'natasha' package for its NER and syntax "
-                "models (pip install natasha); or set framing.item_rules.syntax and "
-                ".ner to false"
-            )
-        from navec import Navec
         from slovnet import NER, Syntax
 
-        data = self.data = Path(spec.origin).parent / "data"
-        navec = Navec.load(str(data / "emb" / "navec_news_v1_1B_250K_300d_100q.tar"))
+        data = natasha_data()
+        self.navec = load_navec()
         self.ner = NER.load(str(data / "model" / "slovnet_ner_news_v1.tar"))
-        self.ner.navec(navec)
+        self.ner.navec(self.navec)
         self.syntax = Syntax.load(str(data / "model" / "slovnet_syntax_news_v1.tar"))
-        self.syntax.navec(navec)
-
-    @property
-    def navec(self):
-        """The navec embeddings (word vectors of news Russian)."""
-        from navec import Navec
-
-        return Navec.load(str(self.data / "emb" / "navec_news_v1_1B_250K_300d_100q.tar"))
+        self.syntax.navec(self.navec)
 
     def person_or_org(self, texts: list[str]) -> np.ndarray:
         """Whether NER finds a person or an organisation in each text."""

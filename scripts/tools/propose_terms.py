@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from schemes.itemrules import RussianNLP, load_item_lexicon, propose_terms  # noqa: E402
+from schemes.itemrules import load_item_lexicon, load_navec, propose_terms  # noqa: E402
 from schemes.nlp import Lemmatizer  # noqa: E402
 
 
@@ -30,7 +30,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     lemmatizer = Lemmatizer()
     markers = load_item_lexicon(args.markers, lemmatizer)
-    table = propose_terms(RussianNLP().navec, markers, lemmatizer, args.per_term, args.min_cosine)
+    table = propose_terms(load_navec(), markers, lemmatizer, args.per_term, args.min_cosine)
     table.to_csv(args.out, index=False)
     print(f"{len(table)} proposals written to {args.out}")
     return 0

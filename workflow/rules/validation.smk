@@ -117,6 +117,7 @@ rule validation_report:
 rule item_classifier:
     input:
         sentences=get_sentence_shards,
+        documents="results/{corpus}/ingest/documents.parquet",
         measures="results/{corpus}/framing/item_measures.parquet",
         design=config["validation"]["items"]["gold"]["design"] or [],
         labels=config["validation"]["items"]["gold"]["labels"] or [],
@@ -135,6 +136,7 @@ rule item_classifier:
         folds=config["validation"]["items"]["classifier"]["folds"],
         seed=config["validation"]["seed"],
         n_boot=config["events"]["bootstrap"],
+        embeddings=config["validation"]["items"]["classifier"]["embeddings"],
     script:
         "../../scripts/rules/item_classifier.py"
 
