@@ -55,11 +55,11 @@ def ensure_inputs() -> tuple[list[str], str]:
                 sys.executable,
                 "-m",
                 "snakemake",
+                f"results/{CORPUS}/framing/item_measures.parquet",
                 "--configfile",
                 f"config/corpora/{CORPUS}.yaml",
                 "-c1",
                 "-q",
-                f"results/{CORPUS}/framing/item_measures.parquet",
             ],
             cwd=ROOT,
             check=True,
@@ -173,10 +173,15 @@ def main() -> None:
         "items/s over the candidate items it ran on",
     )
 
+    from schemes.classifier import with_embeddings
+
+    languages = documents.set_index("doc_id")["lang"]
+    numeric, seconds = timed(with_embeddings, table.set_index("doc_id"), lemmas, languages)
+    add("navec mean embeddings per item (classifier features)", seconds, n)
+
     gold = corpus_config["validation"]["items"]["gold"]
     labels = load_gold(ROOT / gold["design"], ROOT / gold["labels"])
     dev = labels[labels["split"] == "dev"]
-    numeric = table.set_index("doc_id")
     dev = dev[dev["item_id"].isin(numeric.index)]
     model, fit_seconds = timed(
         ItemClassifier(seed=0).fit,
@@ -188,7 +193,7 @@ def main() -> None:
     all_lemmas = lemmas.reindex(numeric.index).fillna("")
     _, seconds = timed(model.predict_proba, all_lemmas, numeric)
     add(
-        "classifier, scoring (on top of the item rules' features)",
+        "classifier, scoring (on top of the item rules' features and embeddings)",
         seconds,
         n,
         f"fit on {len(dev)} dev items: {fit_seconds:.2f} s",
