@@ -61,8 +61,8 @@ if config["corpus"]["path"] == DEMO_CORPUS and CORPUS != "demo":
     # a config file naming its own corpus but no path would silently inherit
     # the demo's path from config/config.yaml
     raise ValueError(
-        f"config corpus.path is not set for corpus {CORPUS!r}: give the files, e.g. "
-        f"--config 'corpus={{path: \"/data/{CORPUS}/*.jsonl.gz\"}}'"
+        f"config corpus.path is not set for corpus {CORPUS!r}: give its files in the "
+        "config file or with --config 'corpus={path: <file, glob or folder>}'"
     )
 FIGURES = [
     "event_ranking",
