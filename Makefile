@@ -38,7 +38,7 @@ report: env
 
 lock:
 	$(PYTHON) -m venv /tmp/schemes-lock && /tmp/schemes-lock/bin/pip install -q -r requirements.txt \
-	  && /tmp/schemes-lock/bin/pip uninstall -q -y pymorphy2 pymorphy2-dicts-ru DAWG-Python docopt yargy ipymarkup intervaltree sortedcontainers \
+	  && /tmp/schemes-lock/bin/pip uninstall -q -y pymorphy2 pymorphy2-dicts-ru DAWG-Python docopt yargy ipymarkup intervaltree \
 	  && /tmp/schemes-lock/bin/pip freeze --exclude-editable | grep -v -E '^(pip|setuptools|wheel)==' > requirements.lock
 
 bench: env

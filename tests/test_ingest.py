@@ -1,5 +1,7 @@
+import codecs
 import gzip
 import json
+import os
 import tarfile
 
 import pandas as pd
@@ -104,14 +106,15 @@ def test_tsv_glob_and_parquet(tmp_path):
         (tmp_path / f"part_{year}.tsv").write_text(
             f"id\tdate\ttext\n{year}\t{year}-05-01\tSome text from {year} here\n", encoding="utf-8"
         )
-    config = corpus_config(tmp_path / "part_*.tsv", "tsv")
+    columns = {"id": "id", "date": "date", "text": "text"}
+    config = corpus_config(tmp_path / "part_*.tsv", "tsv", columns=columns)
     result = ingest(read_records(config), config, language="en")
     assert list(result.documents["doc_id"]) == ["2001", "2002"]
     parquet = tmp_path / "c.parquet"
     result.documents[["doc_id", "date", "text"]].rename(columns={"doc_id": "id"}).to_parquet(
         parquet
     )
-    config = corpus_config(parquet, "parquet")
+    config = corpus_config(parquet, "parquet", columns=columns)
     assert ingest(read_records(config), config, language="en").summary["kept"] == 2
 
 
@@ -161,3 +164,267 @@ def test_run_ingest_writes_summary_and_quarantine(messy_jsonl, tmp_path):
     quarantine = pd.read_csv(outputs["quarantine"])
     assert list(quarantine.columns) == ["file", "line", "doc_id", "reason"]
     assert len(pd.read_parquet(outputs["documents"])) == 3
+
+
+# --- hostile inputs (issue "[reliability]") ---------------------------------
+
+CSV_COLUMNS = {"id": "id", "date": "date", "text": "text"}
+
+
+def csv_rows(n, quoted=False):
+    body = '"Row {i} has a body that is long enough"' if quoted else "Row {i} has a long body"
+    return [f"{i},2004-01-01,{body.format(i=i)}" for i in range(1, n + 1)]
+
+
+def ingest_csv(path, **extra):
+    config = corpus_config(path, "csv", columns=CSV_COLUMNS, **extra)
+    return ingest(read_records(config), config, language="en")
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_csv_unclosed_quote_is_quarantined_and_the_rows_it_swallowed_are_read(tmp_path, quoted):
+    rows = csv_rows(300, quoted)
+    rows[49] = '50,2004-01-01,"Row 50 opens a quote that never closes'
+    path = tmp_path / "c.csv"
+    path.write_text("id,date,text\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = ingest_csv(path)
+    s = result.summary
+    assert (s["read"], s["kept"], s["quarantined"]) == (300, 299, 1)
+    row = result.quarantine.iloc[0]
+    assert row["file"] == str(path) and row["line"] == 51
+    assert "unclosed quote" in row["reason"] and "opened on line 51" in row["reason"]
+    assert "50" not in set(result.documents["doc_id"])
+    assert result.documents["text"].str.len().max() < 60  # nothing swallowed
+
+
+def test_csv_unclosed_quote_on_the_last_line_is_quarantined(tmp_path):
+    path = tmp_path / "c.csv"
+    rows = csv_rows(3)
+    path.write_text("id,date,text\n" + "\n".join(rows) + '\n4,2004-01-01,"open', "utf-8")
+    result = ingest_csv(path)
+    assert (result.summary["read"], result.summary["kept"]) == (4, 3)
+    assert "runs to the end of the file" in result.quarantine.iloc[0]["reason"]
+
+
+def test_csv_well_formed_multiline_fields_are_kept(tmp_path):
+    path = tmp_path / "c.csv"
+    text = 'First paragraph, with "quotes".\n\n2,2004-01-01,not a row\r\nlast line'
+    frame = pd.DataFrame({"id": ["1", "2"], "date": ["2004-01-01"] * 2, "text": [text, GOOD]})
+    frame.to_csv(path, index=False)
+    result = ingest_csv(path)
+    assert (result.summary["read"], result.summary["kept"]) == (2, 2)
+    assert "not a row" in result.documents.set_index("doc_id").loc["1", "text"]
+
+
+def test_csv_unclosed_quote_in_the_header_is_an_error(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text('id,date,"text\n1,2004-01-01,body text here\n', "utf-8")
+    with pytest.raises(CorpusError, match=r"c\.csv, line 1 \(header\): unclosed quote"):
+        ingest_csv(path)
+
+
+def test_csv_field_longer_than_the_default_csv_limit_is_read(tmp_path):
+    path = tmp_path / "c.csv"
+    long_text = "word " * 40_000  # 200,000 characters > csv's default 131,072
+    path.write_text(f'id,date,text\n1,2004-01-01,"{long_text}"\n2,2004-01-02,{GOOD}\n', "utf-8")
+    result = ingest_csv(path)
+    assert result.summary["kept"] == 2
+    assert result.documents["text"].str.len().max() > 190_000
+
+
+def test_jsonl_object_or_array_in_a_mapped_field_is_quarantined(tmp_path):
+    path = tmp_path / "c.jsonl.gz"
+    rows = [
+        {"id": "a", "date": "2004-11-22", "title": "T", "text": GOOD},
+        {"id": "b", "date": "2004-11-22", "title": "T", "text": {"body": GOOD}},
+        {"id": "c", "date": "2004-11-22", "title": ["T", "U"], "text": GOOD + " Ещё."},
+        {"id": "d", "date": "2004-11-22", "title": "T", "text": GOOD + " Да.", "meta": [1]},
+    ]
+    write_jsonl_gz(path, rows)
+    config = corpus_config(path, metadata=["meta"])
+    result = ingest(read_records(config), config, language="ru")
+    assert (result.summary["kept"], result.summary["quarantined"]) == (1, 3)
+    reasons = result.quarantine.set_index("doc_id")["reason"]
+    assert "field 'text' (corpus.columns.text) is a JSON object" in reasons["b"]
+    assert "field 'title' (corpus.columns.title) is a JSON array" in reasons["c"]
+    assert "field 'meta' (corpus.metadata) is a JSON array" in reasons["d"]
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"columns": dict(CSV_COLUMNS, title="headline")}, r"corpus\.columns\.title -> 'headline'"),
+        ({"columns": dict(CSV_COLUMNS, source="outlet")}, r"corpus\.columns\.source -> 'outlet'"),
+        ({"columns": dict(CSV_COLUMNS, lang="language")}, r"corpus\.columns\.lang -> 'language'"),
+        ({"metadata": ["url"]}, r"corpus\.metadata lists 'url'"),
+    ],
+)
+def test_optional_mapping_of_a_missing_column_is_an_error(tmp_path, extra, message):
+    path = tmp_path / "c.csv"
+    path.write_text("id,date,text\n" + "\n".join(csv_rows(2)) + "\n", "utf-8")
+    config = corpus_config(path, "csv", **{"columns": CSV_COLUMNS, **extra})
+    with pytest.raises(CorpusError, match=rf"c\.csv, line 2: {message}.*\['date', 'id', 'text'\]"):
+        ingest(read_records(config), config, language="en")
+
+
+def test_optional_jsonl_field_may_be_absent_from_some_records(messy_jsonl):
+    # record g has no title; the mapping is fine because other records have one
+    config = corpus_config(messy_jsonl, columns={**corpus_config("")["columns"], "title": ""})
+    assert ingest(read_records(config), config, language="auto").summary["kept"] == 3
+    config = corpus_config(messy_jsonl)
+    assert ingest(read_records(config), config, language="auto").summary["kept"] == 3
+
+
+def test_implausible_dates_are_quarantined_and_the_range_is_a_parameter(tmp_path):
+    path = tmp_path / "c.csv"
+    dates = ["1899-01-01", "2099-01-01", "1900-01-01", "2035", "2004-05-06", "1850"]
+    rows = [f"{i},{d},Body text number {i} here" for i, d in enumerate(dates)]
+    path.write_text("id,date,text\n" + "\n".join(rows) + "\n", "utf-8")
+    result = ingest_csv(path)
+    assert sorted(result.documents["doc_id"]) == ["2", "3", "4"]
+    reasons = result.quarantine.set_index("doc_id")["reason"]
+    assert "implausible date '1899-01-01'" in reasons["0"]
+    assert "1900-01-01 .. 2035-12-31 (ingest date_range)" in reasons["1"]
+    config = corpus_config(path, "csv", columns=CSV_COLUMNS)
+    narrow = ingest(read_records(config), config, "en", date_range=("2000-01-01", "2010-12-31"))
+    assert list(narrow.documents["doc_id"]) == ["4"]
+    anything = ingest(read_records(config), config, "en", date_range=None)
+    assert len(anything.documents) == 6
+
+
+def test_textdir_regex_must_match_the_whole_file_name(tmp_path):
+    folder = tmp_path / "speeches"
+    folder.mkdir()
+    (folder / "GEO_58_2003.txt").write_text("Georgia speaks to the Assembly today.", "utf-8")
+    (folder / "GEO_58_2003.txt.bak").write_text("An old backup copy of the speech.", "utf-8")
+    (folder / "xGEO_58_2003.txt").write_text("Not a speech file at all, really.", "utf-8")
+    regex = r"(?P<country>[A-Z]{3})_(?P<session>\d+)_(?P<year>\d{4})\.txt"
+    columns = {"id": "stem", "date": "year", "text": "text"}
+    config = corpus_config(folder, "textdir", filename_regex=regex, columns=columns)
+    result = ingest(read_records(config), config, language="en")
+    assert result.summary["read"] == 1 and list(result.documents["doc_id"]) == ["GEO_58_2003"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_files_with_a_byte_order_mark_are_decoded(tmp_path, encoding):
+    bom_free = {"utf-16-be": codecs.BOM_UTF16_BE}
+    text = f"id,date,text\n1,2004-01-01,{GOOD}\n"
+    payload = bom_free.get(encoding, b"") + text.encode(encoding)
+    (tmp_path / "c.csv").write_bytes(payload)
+    with gzip.open(tmp_path / "c.jsonl.gz", "wb") as handle:
+        line = json.dumps({"id": "1", "date": "2004-01-01", "text": GOOD})
+        handle.write(bom_free.get(encoding, b"") + line.encode(encoding))
+    folder = tmp_path / "txt"
+    folder.mkdir()
+    (folder / "a_2004.txt").write_bytes(bom_free.get(encoding, b"") + GOOD.encode(encoding))
+    configs = [
+        corpus_config(tmp_path / "c.csv", "csv", columns=CSV_COLUMNS),
+        corpus_config(tmp_path / "c.jsonl.gz", columns=CSV_COLUMNS),
+        corpus_config(
+            folder,
+            "textdir",
+            filename_regex=r"a_(?P<year>\d{4})\.txt",
+            columns={"id": "stem", "date": "year", "text": "text"},
+        ),
+    ]
+    for config in configs:
+        result = ingest(read_records(config), config, language="ru")
+        assert result.documents["text"].tolist() == [GOOD], config["format"]
+        assert set(result.summary["encodings"].values()) <= {"utf-16", "utf-32"}
+
+
+def test_truncated_or_fake_gzip_is_a_one_line_error_naming_the_file(tmp_path):
+    truncated = tmp_path / "truncated.jsonl.gz"
+    data = gzip.compress(
+        "\n".join(json.dumps({"id": i, "date": "2004", "text": GOOD}) for i in range(500)).encode()
+    )
+    truncated.write_bytes(data[: len(data) // 2])
+    fake = tmp_path / "fake.csv.gz"
+    fake.write_text("id,date,text\n1,2004,some text\n", "utf-8")
+    cases = [
+        (corpus_config(truncated, columns=CSV_COLUMNS), r"truncated\.jsonl\.gz: .*truncated"),
+        (corpus_config(fake, "csv", columns=CSV_COLUMNS), r"fake\.csv\.gz: not gzip-compressed"),
+        (corpus_config(fake, "csv", columns=CSV_COLUMNS, encoding="latin-1"), "not gzip"),
+    ]
+    for config, message in cases:
+        with pytest.raises(CorpusError, match=message) as caught:
+            ingest(read_records(config), config, language="ru")
+        assert "\n" not in str(caught.value)
+    archive = tmp_path / "speeches.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for i in range(50):
+            member = tmp_path / f"S{i:02d}_2004.txt"
+            member.write_bytes(os.urandom(4000).hex().encode())
+            tar.add(member, arcname=member.name)
+    archive.write_bytes(archive.read_bytes()[:-3000])
+    config = corpus_config(archive, "textdir", filename_regex=r".*\.txt", columns=CSV_COLUMNS)
+    with pytest.raises(CorpusError, match=r"speeches\.tar\.gz: "):
+        list(read_records(config))
+
+
+RUSSIAN = [
+    "Президент выступил с обращением к нации и рассказал о планах правительства.",
+    "Министр иностранных дел встретился с коллегами из соседних государств.",
+    "Эксперты обсудили итоги выборов и возможные последствия для экономики.",
+]
+
+
+def test_cp1251_file_is_detected_decoded_and_recorded(tmp_path):
+    path = tmp_path / "c.csv"
+    rows = [f"{i},2004-01-0{i + 1},{text}" for i, text in enumerate(RUSSIAN)]
+    path.write_bytes(("id,date,text\n" + "\n".join(rows) + "\n").encode("cp1251"))
+    result = ingest_csv(path)
+    assert result.summary["kept"] == 3
+    assert result.documents["text"].tolist() == RUSSIAN
+    assert result.summary["encodings"] == {str(path): "cp1251"}
+    # an explicitly configured encoding wins (no detection)
+    result = ingest_csv(path, encoding="cp1251")
+    assert result.documents["text"].tolist() == RUSSIAN and result.summary["encodings"] == {}
+    result = ingest_csv(path, encoding="koi8-r")
+    assert result.documents["text"].tolist() != RUSSIAN and result.summary["encodings"] == {}
+
+
+def test_mostly_utf8_file_with_a_broken_byte_stays_utf8(tmp_path):
+    path = tmp_path / "c.csv"
+    rows = [f"{i},2004-01-0{i + 1},{text}" for i, text in enumerate(RUSSIAN)]
+    payload = ("id,date,text\n" + "\n".join(rows) + "\n").encode("utf-8")
+    path.write_bytes(payload.replace("выборов".encode(), b"\xff\xfe"))
+    result = ingest_csv(path)
+    assert result.summary["kept"] == 3 and result.summary["encodings"] == {}
+    assert RUSSIAN[0] in result.documents["text"].tolist()
+
+
+def test_undetectable_encoding_is_a_one_line_error_with_a_hint(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b'{"id": 1, "date": "2004", "text": "' + bytes(range(128, 256)) * 20 + b'"}\n')
+    config = corpus_config(path, columns=CSV_COLUMNS)
+    with pytest.raises(CorpusError, match=r"c\.jsonl: not UTF-8 .*set corpus\.encoding"):
+        ingest(read_records(config), config, language="ru")
+
+
+def test_utf16_without_byte_order_mark_is_detected(tmp_path):
+    path = tmp_path / "c.csv"
+    rows = [f"{i},2004-01-0{i + 1},{text}" for i, text in enumerate(RUSSIAN)]
+    path.write_bytes(("id,date,text\n" + "\n".join(rows) + "\n").encode("utf-16-le"))
+    result = ingest_csv(path)
+    assert result.documents["text"].tolist() == RUSSIAN
+    assert result.summary["encodings"] == {str(path): "utf_16_le"}
+
+
+def test_csv_quote_opened_after_a_literal_quote_on_the_last_line_is_quarantined(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(
+        'id,date,text\n1,2004-01-01,A 5" screen\n2,2004,"A body never closed\n', "utf-8"
+    )
+    result = ingest_csv(path)
+    assert (result.summary["read"], result.summary["kept"]) == (2, 1)
+    assert result.quarantine.iloc[0]["line"] == 3
+
+
+def test_jsonl_lone_surrogate_escape_does_not_crash(tmp_path):
+    path = tmp_path / "c.jsonl.gz"
+    write_jsonl_gz(path, ['{"id": "a\\ud800", "date": "2004", "text": "Text \\udc80 long enough"}'])
+    config = corpus_config(path, columns=CSV_COLUMNS)
+    result = ingest(read_records(config), config, language="en")
+    assert result.documents["text"].tolist() == ["Text \ufffd long enough"]
+    assert result.documents["doc_id"].tolist() == ["a\ufffd"]

@@ -198,7 +198,6 @@ def test_propose_terms_lists_unknown_neighbours_of_one_word_markers(markers, lem
 
 def test_mean_embeddings_average_known_words_only():
     import numpy as np
-
     from schemes.itemrules import mean_embeddings
 
     class Fake:

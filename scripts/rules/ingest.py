@@ -7,5 +7,6 @@ run(
     corpus=dict(snakemake.params.corpus),
     language=snakemake.params.language,
     min_chars=snakemake.params.min_chars,
+    date_range=list(snakemake.params.plausible_dates),
     outputs=dict(snakemake.output.items()),
 )

@@ -9,29 +9,103 @@ Adapters yield :class:`RawRecord` objects: the source file, the line (or row,
 or archive member) and a dict of raw fields. The corpus config's ``columns``
 mapping then names which raw field holds the id, date, text and the optional
 title, source and lang; ``metadata`` lists further raw fields to keep.
+
+Reading is defensive; a problem either quarantines one record or stops with a
+:class:`CorpusError` that names the file (and line, where there is one):
+
+* Encoding (:func:`choose_encoding`). A UTF-8/16/32 byte-order mark decides
+  the encoding whenever ``corpus.encoding`` is a Unicode encoding. Without a
+  mark and with ``corpus.encoding`` UTF-8 (the default), a file that is valid
+  UTF-8 is read as UTF-8; one that is mostly valid UTF-8 with a few broken
+  bytes is read as UTF-8 too (the broken bytes become U+FFFD and rows with
+  many of them are quarantined); otherwise ``charset_normalizer`` detects
+  the encoding among the Cyrillic and Western single-byte encodings (or
+  UTF-16/32 without a byte-order mark), the file is read with it and the
+  summary's ``encodings`` lists it; if nothing fits, the file is refused with
+  a hint to set ``corpus.encoding``. Any other configured encoding is used as
+  given, without detection.
+* CSV/TSV (:func:`read_delimited`): fields may be of any length. A quoted
+  field that spans line breaks and then either never closes or closes with
+  a quote followed by something other than the delimiter or a line end is a
+  runaway quote (an unclosed quote that swallowed the following rows): the
+  record is quarantined with a reason naming the line where the quote
+  opened, and the lines after that line are read again as rows, so no row is
+  lost. An unclosed quote on the last line is quarantined too.
+* JSONL: a mapped field whose value is a JSON object or array is quarantined.
+* Every mapped optional column (title, source, lang, metadata) must exist in
+  at least one record of each file.
+* Dates outside ``date_range`` of :func:`ingest` are quarantined.
+* textdir: ``filename_regex`` must match a member's whole base name.
 """
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import csv
 import glob
 import gzip
 import io
+import itertools
 import json
 import os
 import re
 import tarfile
 import zipfile
+import zlib
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from datetime import date
+from pathlib import Path, PurePosixPath
 
+import charset_normalizer
+import numpy as np
 import pandas as pd
 
 from schemes.textnorm import clean_text, dedup_key, detect_language, encoding_problem, parse_date
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet", "textdir")
 CANONICAL = ("id", "date", "text", "title", "source", "lang")
+# Plausible document dates, both ends inclusive (ISO dates; None = unbounded).
+# Fixed, not derived from today's date, so that a run is reproducible.
+DEFAULT_DATE_RANGE = ("1900-01-01", "2035-12-31")
+# csv's default field limit (131,072 characters) is too small for long texts;
+# 2**31 - 1 is the largest value every platform's C long accepts.
+CSV_FIELD_LIMIT = 2**31 - 1
+# Encodings charset_normalizer may choose for a file that is not UTF-8: the
+# pipeline analyses Russian and English, so Cyrillic and Western ones.
+DETECTABLE_ENCODINGS = [
+    "cp1251",
+    "koi8_r",
+    "cp866",
+    "mac_cyrillic",
+    "iso8859_5",
+    "cp1252",
+    "latin_1",
+    "iso8859_15",
+]
+WIDE_ENCODINGS = ["utf_16_le", "utf_16_be", "utf_32_le", "utf_32_be"]
+_CHUNK = 1 << 20
+_BOMS = [  # UTF-32 first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_UNICODE_CODECS = {
+    "utf-8",
+    "utf-8-sig",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32",
+    "utf-32-le",
+    "utf-32-be",
+}
+_ESCAPED = re.compile(r"[\udc80-\udcff]")  # undecodable bytes under surrogateescape
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 class CorpusError(ValueError):
@@ -44,12 +118,169 @@ class RawRecord:
     line: int | str
     fields: dict = field(default_factory=dict)
     error: str | None = None
+    # The encoding the file was read with when it is not the configured one
+    # (byte-order mark or detection); None otherwise.
+    encoding: str | None = None
+
+
+# --------------------------------------------------------------------------
+# Encodings and compressed files
+
+
+def _codec_name(encoding: str) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise CorpusError(f"corpus.encoding {encoding!r} is not a known text encoding") from None
+
+
+def _open_binary(path: str):
+    return gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
 
 
 def _open_text(path: str, encoding: str) -> io.TextIOBase:
-    if path.endswith(".gz"):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding=encoding, errors="replace")
-    return open(path, encoding=encoding, errors="replace", newline="")
+    return io.TextIOWrapper(_open_binary(path), encoding=encoding, errors="replace", newline="")
+
+
+def _read_problem(path: str, err: BaseException) -> CorpusError:
+    """A one-line CorpusError for an I/O or decompression failure of ``path``."""
+    if isinstance(err, gzip.BadGzipFile) and "Not a gzipped file" in str(err):
+        return CorpusError(
+            f"{path}: not gzip-compressed although the name ends in .gz ({err}); "
+            "compress the file or drop the .gz from its name"
+        )
+    if isinstance(err, (EOFError, zlib.error, gzip.BadGzipFile)):
+        return CorpusError(f"{path}: the gzip data is truncated or corrupt ({err})")
+    return CorpusError(f"{path}: cannot read the file ({type(err).__name__}: {err})")
+
+
+_READ_ERRORS = (OSError, EOFError, zlib.error)
+
+
+class _Utf8Scan:
+    """Counts undecodable bytes and valid non-ASCII characters of UTF-8 input.
+
+    Decodes strictly (fast) until the first undecodable byte, then with
+    ``surrogateescape`` to count the undecodable bytes.
+    """
+
+    def __init__(self) -> None:
+        self._strict = codecs.getincrementaldecoder("utf-8")()
+        self._lenient = None
+        self.bad = self.non_ascii = self.lines = 0
+        self.first_bad_line: int | None = None
+        self.sample = b""
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        if self._lenient is None:
+            pending = self._strict.getstate()[0]
+            try:
+                text = self._strict.decode(chunk, final)
+            except UnicodeDecodeError:
+                self._lenient = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+                chunk = pending + chunk
+            else:
+                self._count(text, 0)
+                return
+        text = self._lenient.decode(chunk, final)
+        bad = len(_ESCAPED.findall(text))
+        if bad:
+            if self.first_bad_line is None:
+                first = _ESCAPED.search(text).start()
+                self.first_bad_line = self.lines + text.count("\n", 0, first) + 1
+            if len(self.sample) < _CHUNK:
+                self.sample += chunk
+        self._count(text, bad)
+
+    def _count(self, text: str, bad: int) -> None:
+        self.bad += bad
+        self.non_ascii += len(text) - len(text.encode("ascii", "ignore")) - bad
+        self.lines += text.count("\n")
+
+
+def _bom_encoding(head: bytes) -> str | None:
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    return None
+
+
+def _looks_wide(head: bytes) -> bool:
+    """NUL bytes (never in real UTF-8 text): perhaps UTF-16/32 without a mark."""
+    return len(head) >= 8 and head.count(0) > 0.01 * len(head)
+
+
+def _detect(sample: bytes, candidates: list[str]) -> str | None:
+    best = charset_normalizer.from_bytes(sample, cp_isolation=candidates).best()
+    return None if best is None else best.encoding
+
+
+def choose_encoding(chunks: Iterable[bytes], configured: str, name: str) -> tuple[str, str | None]:
+    """Pick the codec for one file given as byte chunks; see the module docstring.
+
+    Returns ``(codec, deviation)``: ``deviation`` is the codec when it is not
+    the configured encoding (byte-order mark or detection), else None. Raises
+    CorpusError (naming ``name``) when a file is not UTF-8 and no encoding fits.
+    """
+    configured_codec = _codec_name(configured)
+    if configured_codec not in _UNICODE_CODECS:
+        return configured, None
+    chunks = iter(chunks)
+    head = next(chunks, b"")
+    bom = _bom_encoding(head)
+    if bom:
+        return bom, (None if bom.startswith(configured_codec[:6]) else bom)
+    if configured_codec not in ("utf-8", "utf-8-sig"):
+        return configured, None
+    if _looks_wide(head):
+        wide = _detect(head, WIDE_ENCODINGS)
+        if wide:
+            return wide, wide
+    scan = _Utf8Scan()
+    scan.feed(head)
+    for chunk in chunks:
+        scan.feed(chunk)
+    scan.feed(b"", final=True)
+    if scan.bad == 0 or scan.non_ascii > scan.bad:
+        # Valid UTF-8, or UTF-8 with a few broken bytes (they become U+FFFD).
+        return "utf-8-sig", None
+    detected = _detect(scan.sample, DETECTABLE_ENCODINGS)
+    if detected is None:
+        raise CorpusError(
+            f"{name}: not UTF-8 ({scan.bad} undecodable bytes, the first on line "
+            f"{scan.first_bad_line}) and its encoding could not be detected; "
+            "set corpus.encoding (e.g. cp1251)"
+        )
+    return detected, detected
+
+
+def _file_chunks(path: str) -> Iterator[bytes]:
+    with _open_binary(path) as handle:
+        while chunk := handle.read(_CHUNK):
+            yield chunk
+
+
+def _stream_encoding(path: str, configured: str) -> tuple[str, str | None]:
+    try:
+        return choose_encoding(_file_chunks(path), configured, path)
+    except _READ_ERRORS as err:
+        raise _read_problem(path, err) from None
+
+
+def _decode_member(
+    payload: bytes, configured: str, name: str
+) -> tuple[str | None, str | None, str | None]:
+    """Decode one textdir member: ``(text, deviation, error)``."""
+    try:
+        chunks = (payload[i : i + _CHUNK] for i in range(0, max(len(payload), 1), _CHUNK))
+        codec, deviation = choose_encoding(chunks, configured, name)
+    except CorpusError as err:
+        return None, None, str(err).removeprefix(f"{name}: ")
+    return payload.decode(codec, errors="replace"), deviation, None
+
+
+# --------------------------------------------------------------------------
+# Adapters
 
 
 def resolve_paths(path: str, fmt: str) -> list[str]:
@@ -70,51 +301,187 @@ def resolve_paths(path: str, fmt: str) -> list[str]:
 
 
 def read_jsonl(path: str, encoding: str = "utf-8") -> Iterator[RawRecord]:
-    with _open_text(path, encoding) as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield RawRecord(
-                    path, number, error=f"invalid JSON: {err.msg} at column {err.colno}"
-                )
-                continue
-            if not isinstance(obj, dict):
-                yield RawRecord(path, number, error="JSON line is not an object")
-                continue
-            yield RawRecord(path, number, obj)
+    codec, deviation = _stream_encoding(path, encoding)
+    try:
+        with _open_text(path, codec) as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as err:
+                    error = f"invalid JSON: {err.msg} at column {err.colno}"
+                except (ValueError, RecursionError) as err:  # e.g. a 5,000-digit number
+                    error = f"invalid JSON: {str(err).splitlines()[0][:200]}"
+                else:
+                    error = None if isinstance(obj, dict) else "JSON line is not an object"
+                if error:
+                    yield RawRecord(path, number, error=error, encoding=deviation)
+                else:
+                    yield RawRecord(path, number, obj, encoding=deviation)
+    except _READ_ERRORS as err:
+        raise _read_problem(path, err) from None
+
+
+class _Lines:
+    """The physical lines of a text stream, numbered, with push-back.
+
+    ``taken`` collects the ``(number, line)`` pairs handed out since it was
+    last reset, i.e. the raw lines of the record the csv reader just parsed.
+    """
+
+    def __init__(self, handle: Iterable[str]) -> None:
+        self._handle = iter(handle)
+        self._pending: deque[tuple[int, str]] = deque()
+        self._read = 0
+        self.taken: list[tuple[int, str]] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self._pending:
+            number, line = self._pending.popleft()
+        else:
+            line = next(self._handle)
+            self._read += 1
+            number = self._read
+        self.taken.append((number, line))
+        return line
+
+    def push_back(self, lines: list[tuple[int, str]]) -> None:
+        self._pending.extendleft(reversed(lines))
+
+
+def _quote_problem(lines: list[tuple[int, str]], delimiter: str) -> tuple[int, str] | None:
+    """Find a runaway quote in the raw lines of one csv record.
+
+    Follows the quoting rules of Python's (non-strict) csv reader. A quoted
+    field is a runaway when it never closes, or when it spans a line break
+    and its closing quote is followed by something other than the delimiter
+    or a line end (an unclosed quote that was closed only by the opening
+    quote of a later row). Returns ``(index of the line where the quote
+    opened, description)`` or None. Well-formed multi-line fields, as any csv
+    writer produces them, pass.
+    """
+    if len(lines) == 1 and '"' not in lines[0][1]:
+        return None  # fast path: no quote at all
+    text = "".join(line for _, line in lines)
+    ends = list(itertools.accumulate(len(line) for _, line in lines))
+
+    def index(pos: int) -> int:
+        return bisect.bisect_right(ends, pos)
+
+    separator = re.compile(f"[{re.escape(delimiter)}\r\n]")
+    pos, n, field_start = 0, len(text), True
+    while pos < n:
+        char = text[pos]
+        if field_start and char == '"':
+            opened = pos
+            pos += 1
+            while True:
+                close = text.find('"', pos)
+                if close == -1:
+                    first = lines[index(opened)][0]
+                    swallowed = len(lines) - 1 - index(opened)
+                    tail = (
+                        f", swallowing lines {first + 1}-{lines[-1][0]}, which are read again"
+                        if swallowed
+                        else ""
+                    )
+                    return index(opened), (
+                        f"unclosed quote: the quoted field opened on line {first} "
+                        f"runs to the end of the file{tail}"
+                    )
+                if text.startswith('""', close):
+                    pos = close + 2
+                    continue
+                break
+            after = text[close + 1 : close + 2]
+            if after and after != delimiter and after not in "\r\n":
+                if index(close) > index(opened):
+                    first, last = lines[index(opened)][0], lines[index(close)][0]
+                    return index(opened), (
+                        f"unclosed quote: the quoted field opened on line {first} is closed "
+                        f"only on line {last} (followed by {after!r}); lines "
+                        f"{first + 1}-{lines[-1][0]} are read again"
+                    )
+            pos, field_start = close + 1, False
+        elif char == delimiter or char in "\r\n":
+            pos, field_start = pos + 1, True
+        else:
+            found = separator.search(text, pos)
+            pos, field_start = (found.start() if found else n), False
+    return None
 
 
 def read_delimited(path: str, delimiter: str, encoding: str = "utf-8") -> Iterator[RawRecord]:
-    with _open_text(path, encoding) as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        try:
-            header = next(reader)
-        except StopIteration:
-            return
-        header = [h.strip().lstrip("\ufeff") for h in header]
-        start = reader.line_num + 1
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                start = reader.line_num + 1
-                continue
-            if len(row) != len(header):
-                yield RawRecord(
-                    path,
-                    start,
-                    error=f"expected {len(header)} fields, found {len(row)}",
-                )
-            else:
-                yield RawRecord(path, start, dict(zip(header, row, strict=True)))
-            start = reader.line_num + 1
+    """Rows of a CSV/TSV file with a header; see the module docstring on quotes."""
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
+    codec, deviation = _stream_encoding(path, encoding)
+    try:
+        with _open_text(path, codec) as handle:
+            lines = _Lines(handle)
+            reader = csv.reader(lines, delimiter=delimiter)
+            try:
+                header = next(reader)
+            except StopIteration:
+                return
+            problem = _quote_problem(lines.taken, delimiter)
+            if problem:
+                raise CorpusError(f"{path}, line {lines.taken[0][0]} (header): {problem[1]}")
+            header = [h.strip().lstrip("\ufeff") for h in header]
+            while True:
+                lines.taken = []
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as err:
+                    where = lines.taken[0][0] if lines.taken else "end"
+                    raise CorpusError(f"{path}, line {where}: {err}") from None
+                taken = lines.taken
+                start = taken[0][0] if taken else "end"
+                if not any(cell.strip() for cell in row):
+                    continue
+                problem = _quote_problem(taken, delimiter)
+                if problem:
+                    opened, reason = problem
+                    yield RawRecord(path, start, error=reason, encoding=deviation)
+                    lines.push_back(taken[opened + 1 :])
+                elif len(row) != len(header):
+                    yield RawRecord(
+                        path,
+                        start,
+                        error=f"expected {len(header)} fields, found {len(row)}",
+                        encoding=deviation,
+                    )
+                else:
+                    yield RawRecord(
+                        path, start, dict(zip(header, row, strict=True)), encoding=deviation
+                    )
+    except _READ_ERRORS as err:
+        raise _read_problem(path, err) from None
 
 
 def read_parquet(path: str) -> Iterator[RawRecord]:
-    frame = pd.read_parquet(path)
+    try:
+        frame = pd.read_parquet(path)
+    except (OSError, ValueError) as err:  # pyarrow's errors subclass these
+        raise CorpusError(f"{path}: cannot read parquet ({str(err).splitlines()[0]})") from None
     for number, row in enumerate(frame.to_dict(orient="records"), start=1):
         yield RawRecord(path, f"row {number}", row)
+
+
+def _member_matches(pattern: re.Pattern, name: str) -> re.Match | None:
+    """Match ``filename_regex`` against a member's whole base name.
+
+    A regex containing '/' is matched against the whole relative path
+    instead (for metadata in folder names).
+    """
+    name = name.replace("\\", "/").removeprefix("./")
+    target = name if "/" in pattern.pattern else PurePosixPath(name).name
+    return pattern.fullmatch(target)
 
 
 def _text_members(path: str, pattern: re.Pattern) -> Iterator[tuple[str, bytes]]:
@@ -122,7 +489,7 @@ def _text_members(path: str, pattern: re.Pattern) -> Iterator[tuple[str, bytes]]
     if os.path.isdir(path):
         for file in sorted(Path(path).rglob("*")):
             rel = file.relative_to(path).as_posix()
-            if file.is_file() and pattern.search(rel):
+            if file.is_file() and _member_matches(pattern, rel):
                 yield rel, file.read_bytes()
     elif tarfile.is_tarfile(path):
         # A compressed tar is read in one pass in stored order (seeking back
@@ -130,38 +497,58 @@ def _text_members(path: str, pattern: re.Pattern) -> Iterator[tuple[str, bytes]]
         found = []
         with tarfile.open(path, mode="r:*") as archive:
             for member in archive:
-                if member.isfile() and pattern.search(member.name):
+                if member.isfile() and _member_matches(pattern, member.name):
                     found.append((member.name, archive.extractfile(member).read()))
         yield from sorted(found)
     elif zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             for name in sorted(archive.namelist()):
-                if not name.endswith("/") and pattern.search(name):
+                if not name.endswith("/") and _member_matches(pattern, name):
                     yield name, archive.read(name)
     else:
         raise CorpusError(f"textdir path {path!r} is neither a directory nor a tar/zip archive")
 
 
 def read_textdir(path: str, filename_regex: str, encoding: str = "utf-8") -> Iterator[RawRecord]:
-    """One document per text file; metadata from the named groups of ``filename_regex``."""
-    pattern = re.compile(filename_regex)
+    """One document per text file; metadata from the named groups of ``filename_regex``.
+
+    The regex must match a file's whole base name (``re.fullmatch``), so
+    ``GEO_58_2003.txt.bak`` does not match ``..._\\d{4}\\.txt``.
+    """
+    try:
+        pattern = re.compile(filename_regex)
+    except re.error as err:
+        raise CorpusError(f"corpus.filename_regex {filename_regex!r} is invalid: {err}") from None
     found = False
-    for name, payload in _text_members(path, pattern):
-        found = True
-        fields = dict(pattern.search(name).groupdict())
-        fields["path"] = name
-        fields["stem"] = Path(name).stem
-        fields["text"] = payload.decode(encoding, errors="replace")
-        yield RawRecord(f"{path}:{name}", 1, fields)
+    try:
+        for name, payload in _text_members(path, pattern):
+            found = True
+            file = f"{path}:{name}"
+            text, deviation, error = _decode_member(payload, encoding, file)
+            if error:
+                yield RawRecord(file, 1, error=error)
+                continue
+            fields = dict(_member_matches(pattern, name).groupdict())
+            fields["path"] = name
+            fields["stem"] = Path(name).stem
+            fields["text"] = text
+            yield RawRecord(file, 1, fields, encoding=deviation)
+    except (tarfile.TarError, zipfile.BadZipFile, *_READ_ERRORS) as err:
+        problem = _read_problem(path, err)
+        raise CorpusError(str(problem).replace("gzip data", "archive")) from None
     if not found:
-        raise CorpusError(f"no file in {path!r} matches filename_regex {filename_regex!r}")
+        raise CorpusError(
+            f"no file in {path!r} matches filename_regex {filename_regex!r} "
+            "(it must match a file's whole name)"
+        )
 
 
 def read_records(corpus: dict) -> Iterator[RawRecord]:
     fmt = corpus["format"]
     if fmt not in FORMATS:
         raise CorpusError(f"corpus.format {fmt!r} is not one of {', '.join(FORMATS)}")
-    encoding = corpus.get("encoding", "utf-8")
+    encoding = corpus.get("encoding") or "utf-8"
+    _codec_name(encoding)
     for path in resolve_paths(corpus["path"], fmt):
         if fmt == "jsonl":
             yield from read_jsonl(path, encoding)
@@ -175,13 +562,53 @@ def read_records(corpus: dict) -> Iterator[RawRecord]:
             yield from read_textdir(path, corpus["filename_regex"], encoding)
 
 
+# --------------------------------------------------------------------------
+# Normalisation
+
+
 def _value(fields: dict, key: str | None) -> str | None:
     if not key:
         return None
     value = fields.get(key)
     if value is None or (isinstance(value, float) and value != value):
         return None
-    return str(value)
+    text = str(value)
+    # Lone surrogates (from JSON "\udc80" escapes) cannot be written as UTF-8.
+    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
+
+
+def _structured_type(value) -> str | None:
+    """The JSON type of a value that is not a scalar (object/array), else None."""
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "array"
+    if isinstance(value, (bytes, bytearray)):
+        return "binary"
+    return None
+
+
+def _as_date(value, name: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"ingest {name} {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _check_optional_columns(file: str, state: dict) -> None:
+    """Raise when a mapped optional column occurs in no record of ``file``."""
+    if state["missing"]:
+        named = "; ".join(
+            f"{k} -> {c!r}" if k.startswith("corpus.columns") else f"{k} lists {c!r}"
+            for k, c in state["missing"]
+        )
+        raise CorpusError(
+            f"{file}, line {state['line']}: {named}, but no record of this file has "
+            f"that field; the records have {sorted(map(str, state['keys']))} "
+            "(map it to one of them, or to '' to leave it out)"
+        )
 
 
 @dataclass
@@ -205,20 +632,60 @@ DOC_COLUMNS = [
 ]
 
 
-def ingest(records: Iterable[RawRecord], corpus: dict, language: str, min_chars: int = 10):
-    """Normalise raw records into kept documents, quarantine rows and duplicates."""
+def ingest(
+    records: Iterable[RawRecord],
+    corpus: dict,
+    language: str,
+    min_chars: int = 10,
+    date_range: tuple | None = DEFAULT_DATE_RANGE,
+):
+    """Normalise raw records into kept documents, quarantine rows and duplicates.
+
+    ``date_range`` is ``(first, last)``, ISO dates or ``datetime.date``, both
+    inclusive, either may be None (unbounded); None disables the check. A
+    record whose date (the whole period of a month or year date) is not
+    inside it is quarantined as implausible. The default
+    :data:`DEFAULT_DATE_RANGE` is fixed (1900-01-01 .. 2035-12-31), not
+    derived from today's date, so results do not depend on the day of the run.
+
+    Mapped optional columns (``columns.title/source/lang`` and ``metadata``)
+    must occur in at least one record of every file, else CorpusError; map a
+    column to ``''`` to leave it unmapped.
+    """
     columns = corpus["columns"]
     metadata = list(corpus.get("metadata", []))
     include_title = bool(corpus.get("include_title_in_text", False))
     join_breaks = bool(corpus.get("join_hard_line_breaks", True))
     default_source = corpus.get("source_default", corpus["name"])
+    first_date, last_date = date_range if date_range is not None else (None, None)
+    first_date = _as_date(first_date, "date_range start")
+    last_date = _as_date(last_date, "date_range end")
+    if first_date and last_date and first_date > last_date:
+        raise ValueError(f"ingest date_range {first_date} .. {last_date} is empty")
+    mapped = [
+        (f"corpus.columns.{key}", columns[key])
+        for key in ("id", "date", "text", "title", "source", "lang")
+        if columns.get(key)
+    ] + [("corpus.metadata", meta) for meta in metadata]
+    optional = [
+        (config_key, column)
+        for config_key, column in mapped
+        if config_key.rsplit(".", 1)[-1] not in ("id", "date", "text")
+    ]
+    # Per file: first line, keys seen so far and optional mappings not yet seen.
+    files: dict[str, dict] = {}
     kept, quarantined, duplicates = [], [], []
     seen_text: dict[str, str] = {}
     seen_ids: set[str] = set()
+    encodings: dict[str, str] = {}
     n_read = renamed = 0
     checked_columns = False
     for record in records:
         n_read += 1
+        if files and record.file not in files:  # the previous file is complete
+            _check_optional_columns(*next(reversed(files.items())))
+        if record.encoding:
+            encodings[record.file] = record.encoding
         where = {"file": record.file, "line": record.line}
         if record.error:
             quarantined.append({**where, "doc_id": "", "reason": record.error})
@@ -232,16 +699,41 @@ def ingest(records: Iterable[RawRecord], corpus: dict, language: str, min_chars:
             if missing:
                 raise CorpusError(
                     f"{record.file}, line {record.line}: corpus.columns maps "
-                    f"{'; '.join(missing)}, but the record has only {sorted(record.fields)}"
+                    f"{'; '.join(missing)}, but the record has only "
+                    f"{sorted(map(str, record.fields))}"
                 )
             checked_columns = True
         fields = record.fields
+        state = files.get(record.file)
+        if state is None:
+            state = files[record.file] = {"line": record.line, "keys": set(), "missing": optional}
+        if state["missing"]:
+            state["keys"].update(fields)
+            state["missing"] = [(k, c) for k, c in state["missing"] if c not in fields]
         doc_id = _value(fields, columns.get("id")) or f"{Path(record.file).name}:{record.line}"
         where["doc_id"] = doc_id
+        structured = [
+            f"field {column!r} ({config_key}) is a JSON {kind}, not a string or number"
+            for config_key, column in mapped
+            if (kind := _structured_type(fields.get(column)))
+        ]
+        if structured:
+            quarantined.append({**where, "reason": "; ".join(structured)})
+            continue
+        raw_date = _value(fields, columns.get("date"))
         try:
-            parsed = parse_date(_value(fields, columns.get("date")))
+            parsed = parse_date(raw_date)
         except ValueError as err:
             quarantined.append({**where, "reason": f"bad date: {err}"})
+            continue
+        if (first_date and parsed.start < first_date) or (last_date and parsed.end > last_date):
+            quarantined.append(
+                {
+                    **where,
+                    "reason": f"bad date: implausible date {raw_date!r}, outside "
+                    f"{first_date or '-inf'} .. {last_date or '+inf'} (ingest date_range)",
+                }
+            )
             continue
         title = clean_text(_value(fields, columns.get("title")) or "", join_breaks)
         body = clean_text(_value(fields, columns.get("text")) or "", join_breaks)
@@ -288,6 +780,8 @@ def ingest(records: Iterable[RawRecord], corpus: dict, language: str, min_chars:
         for meta in metadata:
             row[meta] = _value(fields, meta)
         kept.append(row)
+    for file, state in files.items():
+        _check_optional_columns(file, state)
     documents = pd.DataFrame(kept, columns=DOC_COLUMNS + metadata)
     for column in ("date", "date_end"):
         documents[column] = pd.to_datetime(documents[column])
@@ -306,6 +800,9 @@ def ingest(records: Iterable[RawRecord], corpus: dict, language: str, min_chars:
         },
         "first_date": documents["date"].min().date().isoformat() if len(documents) else None,
         "last_date": documents["date_end"].max().date().isoformat() if len(documents) else None,
+        # Files read with an encoding other than corpus.encoding (byte-order
+        # mark or detection), with that encoding.
+        "encodings": encodings,
     }
     assert summary["read"] == summary["kept"] + summary["quarantined"] + summary["duplicates"]
     return IngestResult(documents, quarantine, dups, summary)
@@ -320,8 +817,20 @@ def write_ingest(
     Path(summary_path).write_text(json.dumps(result.summary, indent=2, ensure_ascii=False) + "\n")
 
 
-def run_ingest(corpus: dict, language: str, min_chars: int, outputs: dict) -> dict:
-    result = ingest(read_records(corpus), corpus, language, min_chars)
+def run_ingest(
+    corpus: dict,
+    language: str,
+    min_chars: int,
+    outputs: dict,
+    date_range: tuple[str, str] | None = DEFAULT_DATE_RANGE,
+) -> dict:
+    result = ingest(
+        read_records(corpus),
+        corpus,
+        language,
+        min_chars,
+        date_range=tuple(date_range) if date_range else None,
+    )
     write_ingest(
         result,
         outputs["documents"],

@@ -16,5 +16,6 @@ rule ingest:
         corpus=config["corpus"],
         language=config["language"],
         min_chars=config["ingest"]["min_chars"],
+        plausible_dates=config["ingest"]["plausible_dates"],
     script:
         "../../scripts/rules/ingest.py"
