@@ -24,8 +24,8 @@ include: "workflow/rules/active.smk"
 include: "workflow/rules/figures.smk"
 
 
-# Editing library code re-runs exactly the rules whose scripts use it: each
-# rule gets a hash of the package modules it imports (transitively) as a param.
+# Editing library code re-runs the rules whose scripts use it (conservatively):
+# each rule gets a hash of the package modules it imports, transitively, as a param.
 for _rule in workflow.rules:
     if _rule.script:
         _rule.set_params(

@@ -133,4 +133,24 @@ def test_embedding_columns_join_the_features():
     from schemes.classifier import numeric_columns
 
     frame = pd.DataFrame(columns=["lss_score", "emb_000", "emb_001", "other", "rule_score"])
-    assert numeric_columns(frame) == ["lss_score", "rule_score", "emb_000", "emb_001"]
+    # the item rules' outputs are never features (their markers were written on dev items)
+    assert numeric_columns(frame) == ["lss_score", "emb_000", "emb_001"]
+
+
+def test_actively_coded_items_get_out_of_fold_scores():
+    data = corpus(1500, seed=6)
+    dev, active = data.iloc[:400], data.iloc[400:800]
+    numeric = pd.DataFrame(index=data.index)
+    model = ItemClassifier(seed=1).fit(
+        dev["lemmas"],
+        numeric.loc[dev.index],
+        dev["claim"].to_numpy(),
+        np.ones(len(dev)),
+        extra=(active["lemmas"], numeric.loc[active.index], active["claim"].to_numpy()),
+    )
+    assert len(model.extra_oof_score) == len(active)
+    in_sample = model.decision_score(active["lemmas"], numeric.loc[active.index])
+    # every active item was scored by a model that did not see it: not the in-sample scores
+    assert not np.allclose(model.extra_oof_score, in_sample)
+    truth = active["claim"].to_numpy().astype(bool)
+    assert model.extra_oof_score[truth].mean() > model.extra_oof_score[~truth].mean()

@@ -433,3 +433,34 @@ def test_empty_catalogue_file_is_named(tmp_path):
     path.write_text("")
     with pytest.raises(EventCatalogueError, match="events.tsv: the file is empty"):
         load_events(path)
+
+
+def test_study_period_drops_documents_far_outside_the_ranked_events(two_events):
+    from schemes.events import documents_in_study
+
+    doc_claims, events = two_events
+    late = doc_claims.assign(
+        date=doc_claims["date"] + pd.DateOffset(years=15),
+        date_end=doc_claims["date_end"] + pd.DateOffset(years=15),
+        doc_id=doc_claims["doc_id"] + "_late",
+    )
+    kept = documents_in_study(pd.concat([doc_claims, late]), events, 0, 0, 60)
+    assert not kept["doc_id"].str.endswith("_late").any()
+    assert kept["date"].min() >= pd.Timestamp("2004-04-02")  # 60 days before event a
+    assert kept["date"].max() <= pd.Timestamp("2004-10-10")
+
+
+def test_error_rate_draws_without_a_rate_are_dropped_and_no_draws_use_the_point(
+    tmp_path, two_events
+):
+    doc_claims, events = two_events
+    path = tmp_path / "m.csv"
+    pd.DataFrame(
+        {"replicate": [0, 1, 2], "tpr": [0.8, np.nan, 0.7], "fpr": [0.02, 0.0, 0.03]}
+    ).to_csv(path)
+    assert load_correction(path, doc_claims).n_draws == 1
+    alone = ErrorRates(np.array([0.8]), np.array([0.02]))
+    study = EventStudy(
+        doc_claims, event_windows(events, 0, 0, 60), 50, "document", "month", 1, alone
+    )
+    assert np.isfinite(study.bootstrap(50, 1)["rate_per_1000"]).all()

@@ -52,6 +52,13 @@ def test_pipeline_runs_on_real_corpus(name, tmp_path):
 
     if name.startswith("1tv"):  # the shipped gold standard (ids and codes) on the real texts
         check_validation_report(results / "validation")
+        # the shipped config ranks on the measure the evidence chose
+        import yaml
+
+        shipped = yaml.safe_load((ROOT / "config" / "corpora" / f"{name}.yaml").read_text())
+        choice = pd.read_csv(results / "validation" / "measure_choice.csv")
+        chosen = choice.loc[choice["chosen"] == 1, "doc_measure"]
+        assert len(chosen) == 1 and chosen.iloc[0] == shipped["events"]["doc_measure"]
 
 
 def check_validation_report(folder):

@@ -7,7 +7,8 @@ def _package(tmp_path):
     package = tmp_path / "schemes"
     package.mkdir()
     (package / "a.py").write_text("from schemes.b import f\n")
-    (package / "b.py").write_text("def f():\n    from schemes import c\n")
+    (package / "b.py").write_text("def f():\n    from schemes import c as renamed, d\n")
+    (package / "d.py").write_text("Z = 0\n")
     (package / "c.py").write_text("X = 1\n")
     (package / "unrelated.py").write_text("Y = 2\n")
     script = tmp_path / "rule.py"
@@ -17,7 +18,7 @@ def _package(tmp_path):
 
 def test_modules_are_followed_transitively_and_inside_functions(tmp_path):
     package, script = _package(tmp_path)
-    assert [p.name for p in library_modules(script, package)] == ["a.py", "b.py", "c.py"]
+    assert [p.name for p in library_modules(script, package)] == ["a.py", "b.py", "c.py", "d.py"]
 
 
 def test_version_changes_with_a_used_module_only(tmp_path):

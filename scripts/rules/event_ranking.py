@@ -20,4 +20,5 @@ run(
     n_permutations=snakemake.params.n_permutations,
     time_bin=snakemake.params.time_bin,
     correction_path=snakemake.input.get("correction") or None,
+    study_period_only=snakemake.params.study_period_only,
 )

@@ -15,4 +15,5 @@ run(
     time_bin=snakemake.params.time_bin,
     framing_share_path=snakemake.input.framing_share,
     item_measures_path=snakemake.input.item_measures,
+    study_period_only=snakemake.params.study_period_only,
 )

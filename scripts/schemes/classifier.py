@@ -26,16 +26,10 @@ NUMERIC = [
     "lexicon_two_parts",
     "seeded_topic_share",
     "lss_score",
-    "rule_score",
-    "rule_score_any",
-    "rule_syntax_link",
-    "rule_ner_actor",
-    "marker_funding",
-    "marker_hidden_hand",
-    "marker_hostile_aim",
-    "marker_interference",
-    "marker_subversion",
 ]
+# The item rules' outputs (rule_*, marker_*) are not features: their markers
+# were written while reading the dev items, so they would leak the held-out
+# labels into the out-of-fold scores the calibration and threshold are fitted on.
 
 
 EMBEDDING_PREFIX = "emb_"
@@ -126,26 +120,37 @@ class ItemClassifier:
         if n_splits < 2:
             raise ValueError("the dev part needs at least two coded items of each class")
 
-        def fit_on(index):
+        def fit_on(index, keep_extra=None):
+            keep_extra = np.ones(len(extra_y), dtype=bool) if keep_extra is None else keep_extra
             vectorizer, model = _new_model(self.c, self.seed)
             model.fit(
                 _features(
                     vectorizer,
-                    pd.concat([lemmas.iloc[index], extra_lemmas], ignore_index=True),
-                    pd.concat([numeric.iloc[index], extra_numeric], ignore_index=True),
+                    pd.concat([lemmas.iloc[index], extra_lemmas[keep_extra]], ignore_index=True),
+                    pd.concat([numeric.iloc[index], extra_numeric[keep_extra]], ignore_index=True),
                     True,
                 ),
-                np.concatenate([y[index], extra_y]),
+                np.concatenate([y[index], extra_y[keep_extra]]),
             )
             return vectorizer, model
 
         scores = np.zeros(len(y))
+        extra_scores = np.zeros(len(extra_y))
         splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=self.seed)
-        for train, test in splitter.split(lemmas, y):
-            vectorizer, model = fit_on(train)
+        # the extra items are split into as many folds: each is scored by the
+        # model that did not train on it, like the dev items
+        extra_fold = np.random.default_rng(self.seed).permutation(len(extra_y)) % n_splits
+        for fold, (train, test) in enumerate(splitter.split(lemmas, y)):
+            keep = extra_fold != fold
+            vectorizer, model = fit_on(train, keep)
             scores[test] = model.decision_function(
                 _features(vectorizer, lemmas.iloc[test], numeric.iloc[test], False)
             )
+            if (~keep).any():
+                extra_scores[~keep] = model.decision_function(
+                    _features(vectorizer, extra_lemmas[~keep], extra_numeric[~keep], False)
+                )
+        self.extra_oof_score = extra_scores
         self.platt = LogisticRegression(C=1e6, max_iter=1000)
         self.platt.fit(scores[:, None], y, sample_weight=weights)
         self.oof_score, self.oof_y, self.oof_weights = scores, y, np.asarray(weights, float)
@@ -265,6 +270,8 @@ def run_item_classifier(
     # the dev items' own scores come from the folds that did not see them,
     # so that dev rows of the validation report are out-of-sample too
     score[dev["item_id"]] = classifier.oof_score
+    # likewise the actively chosen training items: scored by the folds that did not train on them
+    score[active["item_id"]] = classifier.extra_oof_score
     probability = classifier.calibrate(score.to_numpy())
     pd.DataFrame(
         {

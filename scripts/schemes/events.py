@@ -115,6 +115,25 @@ def in_period(events: pd.DataFrame, period: dict | None) -> pd.DataFrame:
     return events[keep].reset_index(drop=True)
 
 
+def documents_in_study(
+    doc_claims: pd.DataFrame,
+    events: pd.DataFrame,
+    days_before: int,
+    days_after: int,
+    baseline_days: int,
+) -> pd.DataFrame:
+    """The documents from the earliest baseline to the latest window of the ranked events.
+
+    With ``events.period`` the study is those years: documents far outside
+    them (later decades of the corpus) must not feed the fallback baseline
+    or the count model of the events inside.
+    """
+    windows = event_windows(events, days_before, days_after, baseline_days)
+    start, end = windows["baseline_start"].min(), windows["window_end"].max()
+    keep = (doc_claims["date_end"] >= start) & (doc_claims["date"] <= end)
+    return doc_claims.loc[keep].reset_index(drop=True)
+
+
 def run_event_catalogue(catalogue_path: str, period: dict, output: str) -> dict:
     """The catalogue's events within the configured period (a TSV the event rules read)."""
     events = in_period(load_events(catalogue_path), period)
@@ -336,6 +355,10 @@ def load_correction(path, doc_claims: pd.DataFrame) -> ErrorRates | Calibration:
         raise ValueError(f"{path}: missing column 'replicate'")
     table = table.sort_values("replicate")
     if {"tpr", "fpr"} <= set(table.columns):
+        # a bootstrap draw without positives (or negatives) has no rate: drop it
+        keep = np.isfinite(table[["tpr", "fpr"]].to_numpy(float)).all(axis=1)
+        keep[0] = True
+        table = table[keep]
         return ErrorRates(table["tpr"].to_numpy(float), table["fpr"].to_numpy(float))
     if {"a", "b"} <= set(table.columns):
         if "classifier_score" not in doc_claims.columns:
@@ -436,7 +459,13 @@ class EventStudy:
         for w in poisson_weights(n_boot, self.n_units, seed):
             z = z_rng.standard_normal((len(w), 1))
             expected = self.expected[None, :] * np.exp(z * self.expected_se[None, :])
-            draw = 1 + (done + np.arange(len(w))) % max(n_draws, 1)
+            # replicate b uses draw b (cycling when there are fewer draws than
+            # replicates); without draws, the point model
+            draw = (
+                1 + (done + np.arange(len(w))) % n_draws
+                if n_draws > 0
+                else np.zeros(len(w), dtype=int)
+            )
             done += len(w)
             reps = self._measures(w, expected, draw)
             for k in MEASURES:
@@ -803,9 +832,12 @@ def run_events(
     n_permutations: int,
     time_bin: str,
     correction_path: str | None = None,
+    study_period_only: bool = False,
 ) -> dict:
     doc_claims = pd.read_parquet(doc_claims_path)
     events = load_events(events_path)
+    if study_period_only:
+        doc_claims = documents_in_study(doc_claims, events, days_before, days_after, baseline_days)
     bin_ = auto_time_bin(doc_claims, time_bin)
     study = EventStudy(
         doc_claims,
@@ -865,9 +897,18 @@ def run_sensitivity(
     time_bin: str,
     framing_share_path: str | None = None,
     item_measures_path: str | None = None,
+    study_period_only: bool = False,
 ) -> dict:
     doc_claims = pd.read_parquet(doc_claims_path)
     events = load_events(events_path)
+    if study_period_only:  # the widest window setting of the grid
+        doc_claims = documents_in_study(
+            doc_claims,
+            events,
+            max(w[0] for w in window_grid),
+            max(w[1] for w in window_grid),
+            baseline_days,
+        )
     topic_share = pd.read_parquet(framing_share_path) if framing_share_path else None
     if item_measures_path:
         # the other item-level measures become columns of the grid too (mean

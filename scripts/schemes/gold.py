@@ -626,8 +626,9 @@ def measurement_error(
     not the enriched sample; replicate 0 is the point estimate, 1..n_boot
     are stratified bootstrap draws (items resampled within strata), which
     the event stage pairs with its own replicates to carry the measurement
-    uncertainty into the event CIs. Uses every coded item (dev and test):
-    no parameter is chosen here, the rates are measured.
+    uncertainty into the event CIs. Pass the **test** part only: on the dev
+    part the decisions were built and their thresholds chosen, so their
+    error rates there are optimistic.
     """
     truth = items[target].to_numpy(float)
     flagged = items[decision].to_numpy(float)
@@ -656,6 +657,7 @@ def run_measurement_error(
     output: str,
 ) -> dict:
     gold = load_gold(design_path, labels_path)
+    gold = gold[gold["split"] == "test"]  # the decisions were built on the dev part
     scores = pd.read_parquet(measures_path).merge(pd.read_parquet(classifier_path), on="doc_id")
     decision = DECISIONS[doc_measure]
     items = gold.merge(scores[["doc_id", decision]], left_on="item_id", right_on="doc_id")

@@ -49,7 +49,7 @@ def library_modules(script: str | Path, package: str | Path) -> list[Path]:
     """The package modules a rule script uses, directly or through other modules.
 
     Follows ``from schemes.X import ...``, ``import schemes.X`` and
-    ``from schemes import X`` anywhere in a file (also inside functions),
+    ``from schemes import X [as Y]`` anywhere in a file (also inside functions),
     transitively; returns the module files in sorted order.
     """
     package = Path(package)
@@ -59,7 +59,8 @@ def library_modules(script: str | Path, package: str | Path) -> list[Path]:
         source = todo.pop().read_text(encoding="utf-8")
         names = {a or b for a, b in _IMPORT.findall(source)}
         for group in _RELATIVE.findall(source):
-            names.update(n.strip() for n in group.split(",") if n.strip())
+            # "from schemes import a, b as c": the module names are a and b
+            names.update(n.split()[0] for n in group.split(",") if n.strip())
         for name in names:
             path = package / f"{name}.py"
             if path.exists() and path not in seen:
@@ -71,9 +72,10 @@ def library_modules(script: str | Path, package: str | Path) -> list[Path]:
 def library_version(script: str | Path, package: str | Path) -> str:
     """A short hash of the sources of every package module a rule script uses.
 
-    Given to each rule as a param, so that editing library code re-runs
-    exactly the rules that depend on it (Snakemake re-runs a job whose
-    params changed).
+    Given to each rule as a param, so that editing library code re-runs the
+    rules that depend on it (Snakemake re-runs a job whose params changed).
+    Conservative: imports inside functions count, so a rule may re-run for
+    a module it only uses on another code path.
     """
     digest = hashlib.sha256()
     for path in library_modules(script, package):

@@ -51,6 +51,7 @@ rule event_ranking:
         contrasts=config["events"]["contrasts"],
         n_permutations=config["events"]["permutations"],
         time_bin=config["events"]["time_bin"],
+        study_period_only=any(config["events"]["period"].values()),
     script:
         "../../scripts/rules/event_ranking.py"
 
@@ -81,6 +82,7 @@ rule sensitivity:
         min_baseline_docs=config["events"]["min_baseline_docs"],
         model_degree=config["events"]["count_model_degree"],
         time_bin=config["events"]["time_bin"],
+        study_period_only=any(config["events"]["period"].values()),
     script:
         "../../scripts/rules/sensitivity.py"
 
