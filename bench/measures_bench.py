@@ -193,7 +193,7 @@ def main() -> None:
     all_lemmas = lemmas.reindex(numeric.index).fillna("")
     _, seconds = timed(model.predict_proba, all_lemmas, numeric)
     add(
-        "classifier, scoring (on top of the item rules' features and embeddings)",
+        "classifier, scoring (TF-IDF + embeddings; its lexicon and LSS inputs are timed in their own rows)",
         seconds,
         n,
         f"fit on {len(dev)} dev items: {fit_seconds:.2f} s",
