@@ -220,22 +220,24 @@ def write_fixture(tmp_path, n_docs=40):
     return documents, shards, threshold, set(coded)
 
 
+def _arguments(tmp_path, shards, **settings):
+    """run_active_learning's inputs from write_fixture, with the given n, pool_factor, ..."""
+    return dict(
+        documents_path=tmp_path / "documents.parquet",
+        sentences_paths=shards,
+        scores_path=tmp_path / "scores.parquet",
+        design_path=tmp_path / "design.csv",
+        **settings,
+    )
+
+
 def test_run_active_learning_writes_selection_and_coder_file(tmp_path):
     documents, shards, threshold, coded = write_fixture(tmp_path)
     outputs = {
         "selection": tmp_path / "active_selection.csv",
         "to_code": tmp_path / "active_to_code.csv",
     }
-    arguments = dict(
-        documents_path=tmp_path / "documents.parquet",
-        sentences_paths=shards,
-        scores_path=tmp_path / "scores.parquet",
-        design_path=tmp_path / "design.csv",
-        n=8,
-        pool_factor=2,
-        seed=4,
-        max_chars=12,
-    )
+    arguments = _arguments(tmp_path, shards, n=8, pool_factor=2, seed=4, max_chars=12)
     summary = run_active_learning(**arguments, outputs=outputs)
 
     selection = pd.read_csv(outputs["selection"], dtype={"item_id": str})
@@ -298,16 +300,7 @@ def test_run_active_learning_rejects_a_design_of_another_corpus(tmp_path):
 
 def test_items_coded_in_earlier_rounds_are_never_proposed_again(tmp_path):
     documents, shards, _, coded = write_fixture(tmp_path)
-    arguments = dict(
-        documents_path=tmp_path / "documents.parquet",
-        sentences_paths=shards,
-        scores_path=tmp_path / "scores.parquet",
-        design_path=tmp_path / "design.csv",
-        n=8,
-        pool_factor=1,
-        seed=4,
-        max_chars=100,
-    )
+    arguments = _arguments(tmp_path, shards, n=8, pool_factor=1, seed=4, max_chars=100)
     first = {k: tmp_path / f"first_{k}.csv" for k in ("selection", "to_code")}
     run_active_learning(**arguments, outputs=first)
     round_one = pd.read_csv(first["to_code"], dtype=str, keep_default_na=False)

@@ -55,7 +55,6 @@ from schemes.nlp import Lemmatizer
 log = logging.getLogger(__name__)
 
 SPECIAL_PARTS = ("foreign_unnamed", "dismissals", "denials")
-STANCES = ("asserted", "reported", "reported_with_denial", "dismissed")
 
 
 @dataclass
@@ -454,6 +453,7 @@ def detect_items(
     out["rule_markers"] = terms
     out["rule_syntax_link"] = link.astype(int)
     out["rule_ner_actor"] = ner_actor.astype(int)
+    out = out[RULE_COLUMNS]
     for c in categories:
         out[f"marker_{c}"] = counts[c]
     timings["items"] = n
