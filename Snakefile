@@ -9,9 +9,6 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
-report: "workflow/report/workflow.rst"
-
-
 include: "workflow/rules/common.smk"
 include: "workflow/rules/demo.smk"
 include: "workflow/rules/ingest.smk"
@@ -22,6 +19,10 @@ include: "workflow/rules/events.smk"
 include: "workflow/rules/validation.smk"
 include: "workflow/rules/active.smk"
 include: "workflow/rules/figures.smk"
+
+
+# front page of `snakemake --report`: the description plus the ingest counts
+report: get_report_description()
 
 
 # Editing library code re-runs the rules whose scripts use it (conservatively):

@@ -11,6 +11,20 @@ SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 
 LINKED = ["Snakefile", "workflow", "config", "scripts", "profiles"]
+NETGUARD = Path(__file__).resolve().parent / "netguard"
+
+
+def guarded_env(log_path=None, **extra):
+    """Environment for a subprocess whose Python refuses non-local connections.
+
+    ``tests/netguard/sitecustomize.py`` is loaded by every Python process that
+    inherits this ``PYTHONPATH``; attempts are logged to ``log_path``.
+    """
+    env = dict(os.environ, **extra)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(NETGUARD), env.get("PYTHONPATH", "")) if p)
+    if log_path is not None:
+        env["SCHEMES_NETGUARD_LOG"] = str(log_path)
+    return env
 
 
 def link_workflow(workdir):
@@ -24,8 +38,12 @@ def link_workflow(workdir):
 
 
 def run_snakemake(*args, check=True, timeout=1800, cwd=ROOT):
-    """Run snakemake (in the repository root by default); return the CompletedProcess."""
-    env = dict(os.environ, PYTHONHASHSEED="0")
+    """Run snakemake (in the repository root by default); return the CompletedProcess.
+
+    Network access is blocked (see :func:`guarded_env`); attempts are logged
+    to ``<cwd>/netguard.log``, which the end-to-end tests check is absent.
+    """
+    env = guarded_env(Path(cwd) / "netguard.log", PYTHONHASHSEED="0")
     proc = subprocess.run(
         [SNAKEMAKE, *args],
         cwd=cwd,

@@ -1,7 +1,7 @@
 import jsonschema
 import pytest
 import yaml
-from conftest import ROOT, run_snakemake
+from conftest import ROOT, link_workflow, run_snakemake
 
 SCHEMA = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
 
@@ -119,3 +119,32 @@ def test_unknown_key_gives_a_short_message_and_a_full_log(tmp_path):
     assert "Failed validating" in log.read_text()
     # a valid config passes silently
     check_config(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()), SCHEMA)
+
+
+def test_tiny_corpus_stops_after_ingest_with_a_clear_message(tmp_path):
+    (tmp_path / "work").mkdir()
+    work = link_workflow(tmp_path / "work")
+    rows = ["id,date,text"] + [
+        f"t{i},2004-11-{10 + i},Document number {i} says the talks went well." for i in range(12)
+    ]
+    rows += ["bad1,22.13.2004,A row with an impossible date in it.", "bad2,2004-11-30,x"]
+    (tmp_path / "tiny.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "tiny.yaml").write_text(
+        "corpus:\n  name: tiny\n"
+        f"  path: {tmp_path / 'tiny.csv'}\n"
+        "  format: csv\n  columns: {id: id, date: date, text: text, title: '', source: ''}\n"
+    )
+    proc = run_snakemake(
+        "-c1", "--configfile", str(tmp_path / "tiny.yaml"), check=False, cwd=work, timeout=600
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert (
+        "[ingest] CorpusTooSmall: the corpus is too small: ingest kept 12 of 14 records" in output
+    )
+    assert "2 records were quarantined: bad date (1); empty or too short text (1)" in output
+    copy = work / "results" / "tiny" / "logs" / "ingest_quarantine.csv"
+    assert "results/tiny/logs/ingest_quarantine.csv" in output and copy.exists()
+    assert "Traceback" not in output
+    # nothing after ingest ran
+    assert not (work / "results" / "tiny" / "preprocess").exists()

@@ -6,7 +6,14 @@ import tarfile
 
 import pandas as pd
 import pytest
-from schemes.ingest import CorpusError, ingest, read_records, run_ingest
+from schemes.ingest import (
+    CorpusError,
+    CorpusTooSmall,
+    ingest,
+    quarantine_reasons,
+    read_records,
+    run_ingest,
+)
 
 
 def corpus_config(path, fmt="jsonl", **extra):
@@ -428,3 +435,73 @@ def test_jsonl_lone_surrogate_escape_does_not_crash(tmp_path):
     result = ingest(read_records(config), config, language="en")
     assert result.documents["text"].tolist() == ["Text \ufffd long enough"]
     assert result.documents["doc_id"].tolist() == ["a\ufffd"]
+
+
+# --- too small a corpus stops after ingest, saying why -----------------------
+
+
+def test_too_small_corpus_stops_naming_counts_reasons_and_the_quarantine_copy(
+    messy_jsonl, tmp_path
+):
+    outputs = {k: tmp_path / k for k in ("documents", "quarantine", "duplicates", "summary")}
+    copy = tmp_path / "logs_quarantine.csv"
+    with pytest.raises(CorpusTooSmall) as err:
+        run_ingest(
+            corpus_config(messy_jsonl),
+            "auto",
+            10,
+            outputs,
+            min_documents=4,
+            quarantine_copy=str(copy),
+        )
+    message = str(err.value)
+    assert "kept 3 of 8 records" in message and "at least 4" in message
+    assert "ingest.min_documents" in message
+    assert "4 records were quarantined" in message and str(copy) in message
+    assert "1 records repeated an earlier text" in message
+    assert len(pd.read_csv(copy)) == 4
+    # enough documents: no stop and no copy
+    copy.unlink()
+    run_ingest(
+        corpus_config(messy_jsonl), "auto", 10, outputs, min_documents=3, quarantine_copy=str(copy)
+    )
+    assert not copy.exists()
+
+
+def test_mojibake_dominated_corpus_points_at_corpus_encoding(tmp_path):
+    broken = (GOOD * 3).encode("utf-8").decode("latin-1")
+    rows = [
+        {"id": f"m{i}", "date": "2004-11-22", "title": "", "text": broken + str(i)}
+        for i in range(5)
+    ]
+    rows.append({"id": "ok", "date": "2004-11-22", "title": "", "text": GOOD})
+    write_jsonl_gz(tmp_path / "c.jsonl.gz", rows)
+    outputs = {k: tmp_path / k for k in ("documents", "quarantine", "duplicates", "summary")}
+    with pytest.raises(CorpusTooSmall) as err:
+        run_ingest(corpus_config(tmp_path / "c.jsonl.gz"), "auto", 10, outputs, min_documents=50)
+    message = str(err.value)
+    assert "broken encoding (5)" in message
+    assert "corpus.encoding" in message
+
+
+def test_empty_file_says_no_record_was_read(tmp_path):
+    (tmp_path / "empty.jsonl").write_text("")
+    outputs = {k: tmp_path / k for k in ("documents", "quarantine", "duplicates", "summary")}
+    with pytest.raises(CorpusTooSmall, match="no record was read"):
+        run_ingest(corpus_config(tmp_path / "empty.jsonl"), "auto", 10, outputs, min_documents=1)
+
+
+def test_quarantine_reasons_group_by_kind_most_frequent_first():
+    quarantine = pd.DataFrame(
+        {
+            "reason": [
+                "bad date: implausible date '1899-01-01'",
+                "empty or too short text (3 chars)",
+                "bad date: invalid date '2004-13-01'",
+                "empty or too short text (0 chars)",
+                "bad date: x",
+            ]
+        }
+    )
+    assert quarantine_reasons(quarantine) == [("bad date", 3), ("empty or too short text", 2)]
+    assert quarantine_reasons(quarantine, top=1) == [("bad date", 3)]

@@ -36,6 +36,11 @@ def digests(folder, patterns):
     }
 
 
+def test_the_run_made_no_network_attempt(workdir):
+    # every Python process of the run loaded tests/netguard (see conftest.guarded_env)
+    assert not (workdir / "netguard.log").exists(), (workdir / "netguard.log").read_text()
+
+
 def test_every_output_is_written(workdir):
     results = workdir / "results" / "demo"
     for rel in [
@@ -155,6 +160,10 @@ def test_report_and_lint(workdir):
     snakemake(workdir, "--report", "report.html")
     html = (workdir / "report.html").read_text(errors="replace")
     assert "event_ranking.png" in html
+    # the front page carries the ingest counts and the quarantine reasons
+    summary = json.loads((workdir / "results/demo/ingest/summary.json").read_text())
+    assert "Quarantined records by reason" in html
+    assert f"{summary['quarantined']:,}</strong> quarantined" in html
     lint = snakemake(workdir, "--lint")
     assert "Congratulations" in lint
 

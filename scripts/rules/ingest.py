@@ -9,4 +9,6 @@ run(
     min_chars=snakemake.params.min_chars,
     date_range=list(snakemake.params.plausible_dates),
     outputs=dict(snakemake.output.items()),
+    min_documents=snakemake.params.min_documents,
+    quarantine_copy=snakemake.log.quarantine,
 )

@@ -112,6 +112,64 @@ class CorpusError(ValueError):
     """A corpus cannot be read at all (missing file, wrong format, missing column)."""
 
 
+class CorpusTooSmall(CorpusError):
+    """Too few documents survived ingest for topic models and event rates."""
+
+
+def reason_category(reason: str) -> str:
+    """The kind of a quarantine reason, without its particulars.
+
+    ``"bad date: implausible date '1899-01-01', ..."`` -> ``"bad date"``;
+    ``"empty or too short text (3 chars)"`` -> ``"empty or too short text"``.
+    """
+    return re.split(r"[:(]", str(reason), maxsplit=1)[0].strip() or "unknown"
+
+
+def quarantine_reasons(quarantine: pd.DataFrame, top: int | None = None) -> list[tuple[str, int]]:
+    """(reason kind, rows) pairs, most frequent first (ties by name)."""
+    counts = quarantine["reason"].map(reason_category).value_counts()
+    pairs = sorted(((str(k), int(v)) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0]))
+    return pairs[:top] if top else pairs
+
+
+def check_corpus_size(
+    result: IngestResult, min_documents: int, quarantine_copy: str | None = None
+) -> None:
+    """Stop with a clear message when fewer than ``min_documents`` were kept.
+
+    The message counts what was read, quarantined and dropped as duplicate,
+    names the top quarantine reasons and where the quarantined rows are
+    (``quarantine_copy``), and points at ``corpus.encoding`` when broken
+    encoding is the main reason.
+    """
+    summary = result.summary
+    if summary["kept"] >= min_documents:
+        return
+    lines = [
+        f"the corpus is too small: ingest kept {summary['kept']} of {summary['read']} records, "
+        f"and topic models and event rates need at least {min_documents} "
+        "(ingest.min_documents)"
+    ]
+    if summary["read"] == 0:
+        lines.append("no record was read: check corpus.path, corpus.format and the file's contents")
+    reasons = quarantine_reasons(result.quarantine)
+    if reasons:
+        listed = "; ".join(f"{kind} ({n})" for kind, n in reasons[:3])
+        lines.append(f"{summary['quarantined']} records were quarantined: {listed}")
+        if quarantine_copy:
+            lines.append(
+                f"every quarantined row, with its file, line and reason: {quarantine_copy}"
+            )
+        if reasons[0][0] == "broken encoding":
+            lines.append(
+                "most records look mis-decoded: set corpus.encoding in the corpus config "
+                "(for example cp1251 or koi8-r for Russian exports)"
+            )
+    if summary["duplicates"]:
+        lines.append(f"{summary['duplicates']} records repeated an earlier text")
+    raise CorpusTooSmall("\n  ".join(lines))
+
+
 @dataclass
 class RawRecord:
     file: str
@@ -823,7 +881,14 @@ def run_ingest(
     min_chars: int,
     outputs: dict,
     date_range: tuple[str, str] | None = DEFAULT_DATE_RANGE,
+    min_documents: int = 0,
+    quarantine_copy: str | None = None,
 ) -> dict:
+    """Ingest and write the outputs; stop (:class:`CorpusTooSmall`) on a too small corpus.
+
+    On that stop Snakemake removes the rule's outputs, so the quarantine table
+    is also written to ``quarantine_copy`` (a log file, which is kept).
+    """
     result = ingest(
         read_records(corpus),
         corpus,
@@ -831,6 +896,9 @@ def run_ingest(
         min_chars,
         date_range=tuple(date_range) if date_range else None,
     )
+    if result.summary["kept"] < min_documents and quarantine_copy:
+        result.quarantine.to_csv(quarantine_copy, index=False)
+    check_corpus_size(result, min_documents, quarantine_copy)
     write_ingest(
         result,
         outputs["documents"],

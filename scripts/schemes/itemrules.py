@@ -253,29 +253,38 @@ def syntax_links(
     nlp: RussianNLP,
     lemmatizer: Lemmatizer,
 ) -> np.ndarray:
-    """Whether any sentence of each text links an actor and a marker in its parse."""
+    """Whether any sentence of each text links an actor and a marker in its parse.
+
+    Only sentences that hold both an actor and a marker are parsed, so the
+    cost follows the candidate sentences, not the length of the texts.
+    """
     from razdel import sentenize, tokenize
 
-    owners, token_lists = [], []
+    owners, token_lists, spans = [], [], []
     for k, text in enumerate(texts):
         for sentence in sentenize(text):
             tokens = [t.text for t in tokenize(sentence.text)]
-            if tokens:
+            if not tokens:
+                continue
+            lemmas = lemmatizer.lemmas(tokens)
+            actor_spans, marker_spans = [], []
+            for start, end, part, _ in actors.matches(lemmas, term_gap):
+                if part == "actor":
+                    actor_spans.append((start, end))
+            for start, end, part, _ in markers.lexicon.matches(lemmas, term_gap):
+                if part in markers.weights or part == "foreign_unnamed":
+                    (actor_spans if part == "foreign_unnamed" else marker_spans).append(
+                        (start, end)
+                    )
+            if actor_spans and marker_spans:
                 owners.append(k)
                 token_lists.append(tokens)
+                spans.append((actor_spans, marker_spans))
     out = np.zeros(len(texts), dtype=bool)
-    for owner, tokens, heads in zip(owners, token_lists, nlp.parse(token_lists), strict=True):
-        if out[owner]:
-            continue
-        lemmas = lemmatizer.lemmas(tokens)
-        actor_spans, marker_spans = [], []
-        for start, end, part, _ in actors.matches(lemmas, term_gap):
-            if part == "actor":
-                actor_spans.append((start, end))
-        for start, end, part, _ in markers.lexicon.matches(lemmas, term_gap):
-            if part in markers.weights or part == "foreign_unnamed":
-                (actor_spans if part == "foreign_unnamed" else marker_spans).append((start, end))
-        if actor_spans and marker_spans:
+    for owner, heads, (actor_spans, marker_spans) in zip(
+        owners, nlp.parse(token_lists), spans, strict=True
+    ):
+        if not out[owner]:
             out[owner] = linked(
                 heads,
                 _token_spans(actor_spans, len(heads)),

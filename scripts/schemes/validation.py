@@ -49,7 +49,9 @@ class CodedFileError(ValueError):
 
 
 def _sentence_text(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    text = documents.set_index("doc_id")["text"]
+    # a plain dict of str: indexing an Arrow-backed column copies the whole
+    # document on every access, which made this quadratic in document length
+    text = dict(zip(documents["doc_id"], documents["text"], strict=True))
     out = sentences[["doc_id", "sent_id", "start", "end"]].copy()
     out["sentence"] = [
         text[d][a:b] for d, a, b in zip(out["doc_id"], out["start"], out["end"], strict=True)

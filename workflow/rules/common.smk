@@ -180,10 +180,19 @@ def get_gold_inputs(wildcards):
     return inputs
 
 
+def get_report_description():
+    """The report's front page: with the ingest counts once a run has made them."""
+    page = f"results/{CORPUS}/report/front_page.rst"
+    if _os.path.exists(page):
+        return _os.path.abspath(page)
+    return "workflow/report/workflow.rst"
+
+
 def get_final_outputs():
     outputs = [
         "results/{corpus}/ingest/summary.json",
         "results/{corpus}/ingest/quarantine.csv",
+        "results/{corpus}/report/front_page.rst",
         "results/{corpus}/topics/topics.csv",
         "results/{corpus}/topics/topic_prevalence.csv",
         "results/{corpus}/topics/model_selection.csv",

@@ -7,7 +7,9 @@ rule ingest:
         duplicates="results/{corpus}/ingest/duplicates.csv",
         summary="results/{corpus}/ingest/summary.json",
     log:
-        "results/{corpus}/logs/ingest.log",
+        main="results/{corpus}/logs/ingest.log",
+        # written only when the corpus is too small (the outputs are then removed)
+        quarantine="results/{corpus}/logs/ingest_quarantine.csv",
     benchmark:
         "results/{corpus}/benchmarks/ingest.tsv"
     conda:
@@ -17,5 +19,21 @@ rule ingest:
         language=config["language"],
         min_chars=config["ingest"]["min_chars"],
         plausible_dates=config["ingest"]["plausible_dates"],
+        min_documents=config["ingest"]["min_documents"],
     script:
         "../../scripts/rules/ingest.py"
+
+
+rule report_front_page:
+    input:
+        description="workflow/report/workflow.rst",
+        summary="results/{corpus}/ingest/summary.json",
+        quarantine="results/{corpus}/ingest/quarantine.csv",
+    output:
+        page="results/{corpus}/report/front_page.rst",
+    log:
+        "results/{corpus}/logs/report_front_page.log",
+    conda:
+        "../envs/schemes.yaml"
+    script:
+        "../../scripts/rules/report_front_page.py"

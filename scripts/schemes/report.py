@@ -1,0 +1,101 @@
+"""The report's front page: the workflow description plus what ingest did.
+
+Snakemake renders the global description of ``snakemake --report`` from an
+rST file. :func:`front_page` appends to the static description
+(``workflow/report/workflow.rst``) a *Data* section: records read, kept,
+quarantined and dropped as duplicates, the quarantine counts by reason and
+where the quarantined rows are, so nobody cites a figure without seeing what
+was left out.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from schemes.ingest import quarantine_reasons
+
+
+def _rst_table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
+    width = [max(len(str(r[i])) for r in [header, *rows]) for i in (0, 1)]
+    rule = f"{'=' * width[0]}  {'=' * width[1]}"
+    lines = [rule, f"{header[0]:<{width[0]}}  {header[1]:>{width[1]}}", rule]
+    lines += [f"{a:<{width[0]}}  {b:>{width[1]}}" for a, b in rows]
+    return "\n".join([*lines, rule])
+
+
+def _rst_escape(text: str) -> str:
+    """Escape rST markup, and braces: Snakemake renders the page with Jinja2."""
+    text = str(text)
+    for char in "\\*`|{":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def front_page(
+    description: str,
+    summary: dict,
+    quarantine: pd.DataFrame,
+    corpus_name: str,
+    quarantine_path: str,
+    top: int = 10,
+) -> str:
+    """``description`` followed by the corpus's *Data* section (rST)."""
+    title = f"Data: corpus ``{corpus_name}``"
+    languages = ", ".join(f"{k} {v:,}" for k, v in summary.get("languages", {}).items()) or "none"
+    span = (
+        f"dated {summary['first_date']} to {summary['last_date']}"
+        if summary.get("first_date")
+        else "no dates"
+    )
+    lines = [
+        description.rstrip(),
+        "",
+        title,
+        "-" * len(title),
+        "",
+        f"**{summary['read']:,}** records read: **{summary['kept']:,}** kept ({span}; "
+        f"languages {languages}), **{summary['quarantined']:,}** quarantined, "
+        f"**{summary['duplicates']:,}** dropped as repeats of an earlier text.",
+    ]
+    if summary.get("ids_made_unique"):
+        lines.append(
+            f"{summary['ids_made_unique']:,} kept documents repeated an earlier id with "
+            "another text and were given a unique id (``<id>~2``, ...)."
+        )
+    if summary.get("encodings"):
+        read_as = "; ".join(f"``{k}``: {v}" for k, v in sorted(summary["encodings"].items()))
+        lines += ["", f"Files read with another encoding than configured: {read_as}."]
+    reasons = quarantine_reasons(quarantine)
+    if reasons:
+        shown = reasons[:top]
+        rows = [(_rst_escape(kind), f"{n:,}") for kind, n in shown]
+        if len(reasons) > top:
+            rows.append(
+                (f"{len(reasons) - top} other reasons", f"{sum(n for _, n in reasons[top:]):,}")
+            )
+        lines += [
+            "",
+            "Quarantined records by reason:",
+            "",
+            _rst_table(("reason", "records"), rows),
+            "",
+            f"Every quarantined record, with its file, line and full reason: ``{quarantine_path}``.",
+        ]
+    else:
+        lines += ["", "No record was quarantined."]
+    return "\n".join(lines) + "\n"
+
+
+def run_front_page(description, summary, quarantine, corpus_name, output) -> dict:
+    page = front_page(
+        Path(description).read_text(encoding="utf-8"),
+        json.loads(Path(summary).read_text(encoding="utf-8")),
+        pd.read_csv(quarantine, dtype=str, keep_default_na=False),
+        corpus_name,
+        str(quarantine),
+    )
+    Path(output).write_text(page, encoding="utf-8")
+    return {"characters": len(page)}
