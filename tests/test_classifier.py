@@ -78,6 +78,7 @@ def test_run_item_classifier_never_reads_the_test_labels(tmp_path):
             5,
             3,
             outputs[name],
+            feature_measures=["lss_score"],
         )
         assert summary["dev_items"] == 300
     a = pd.read_parquet(outputs["a"]["scores"])
@@ -135,6 +136,42 @@ def test_embedding_columns_join_the_features():
     frame = pd.DataFrame(columns=["lss_score", "emb_000", "emb_001", "other", "rule_score"])
     # the item rules' outputs are never features (their markers were written on dev items)
     assert numeric_columns(frame) == ["lss_score", "emb_000", "emb_001"]
+
+
+def test_only_the_configured_measures_become_features(tmp_path):
+    data = corpus(600, seed=4)
+    sentences = tmp_path / "sentences.parquet"
+    data[["doc_id", "lemmas"]].to_parquet(sentences)
+    rng = np.random.default_rng(0)
+    measures = pd.DataFrame({"doc_id": data["doc_id"]})
+    for column in ("lexicon_any", "lss_score", "seeded_topic_share"):
+        measures[column] = 0.1 * rng.normal(size=len(data)) + 3 * data["claim"].to_numpy()
+    measures.to_parquet(tmp_path / "measures.parquet")
+    design = pd.DataFrame(
+        {
+            "item_id": data["doc_id"],
+            "date": "2004-01-01",
+            "stratum": "both",
+            "inclusion_probability": 0.5,
+            "split": "dev",
+        }
+    )
+    design.to_csv(tmp_path / "design.csv", index=False)
+    labels = pd.DataFrame(
+        {"item_id": data["doc_id"], "claim": data["claim"], "anti_western": data["claim"]}
+    )
+    labels["reason"] = np.where(labels["claim"] == 1, "marker words", "")
+    labels.to_csv(tmp_path / "labels.csv", index=False)
+    outputs = {"scores": tmp_path / "scores.parquet", "features": tmp_path / "features.csv"}
+    args = [[sentences], tmp_path / "measures.parquet", tmp_path / "design.csv"]
+    args += [tmp_path / "labels.csv", "anti_western", 1.0, 5, 0, outputs]
+    summary = run_item_classifier(*args, feature_measures=["lexicon_any"])
+    assert summary["feature_measures"] == ["lexicon_any"]
+    features = pd.read_csv(outputs["features"])
+    named = set(features["feature"]) & {"lexicon_any", "lss_score", "seeded_topic_share"}
+    assert named == {"lexicon_any"}  # an informative measure, and the only one allowed in
+    with pytest.raises(ValueError, match="unknown measure"):
+        run_item_classifier(*args, feature_measures=["rule_score"])
 
 
 def test_actively_coded_items_get_out_of_fold_scores():

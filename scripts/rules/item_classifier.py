@@ -17,4 +17,5 @@ run(
     n_boot=snakemake.params.n_boot,
     documents_path=snakemake.input.documents,
     embeddings=snakemake.params.embeddings,
+    feature_measures=list(snakemake.params.measures),
 )

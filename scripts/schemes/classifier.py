@@ -234,13 +234,21 @@ def run_item_classifier(
     n_boot: int = 0,
     documents_path: str | None = None,
     embeddings: bool = False,
+    feature_measures=tuple(NUMERIC),
 ) -> dict:
     from schemes.gold import load_gold
     from schemes.preprocess import item_lemmas, read_sentences
 
     gold = load_gold(design_path, labels_path)
     dev = gold[gold["split"] == "dev"].reset_index(drop=True)  # the test part is never read
-    measures = pd.read_parquet(measures_path).set_index("doc_id")
+    unknown = sorted(set(feature_measures) - set(NUMERIC))
+    if unknown:
+        raise ValueError(
+            f"validation.items.classifier.measures: unknown measure(s) {unknown} "
+            f"(choose from {NUMERIC})"
+        )
+    # only the configured measures become features (TF-IDF and embeddings always do)
+    measures = pd.read_parquet(measures_path).set_index("doc_id")[list(feature_measures)]
     dev = dev[dev["item_id"].isin(measures.index)].reset_index(drop=True)
     active = read_active_labels(active_paths, target)
     overlap = set(active["item_id"]) & set(gold["item_id"])
@@ -292,6 +300,7 @@ def run_item_classifier(
         "dev_positives": int(dev[target].sum()),
         "active_items": len(active),
         "active_positives": int(active[target].sum()),
+        "feature_measures": list(feature_measures),
         "threshold": round(classifier.threshold, 4),
         "corpus_mean_probability": round(float(probability.mean()), 5),
         "corpus_flagged": int((probability >= classifier.threshold).sum()),

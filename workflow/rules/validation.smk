@@ -137,6 +137,7 @@ rule item_classifier:
         seed=config["validation"]["seed"],
         n_boot=config["events"]["bootstrap"],
         embeddings=config["validation"]["items"]["classifier"]["embeddings"],
+        measures=config["validation"]["items"]["classifier"]["measures"],
     script:
         "../../scripts/rules/item_classifier.py"
 
