@@ -129,3 +129,44 @@ def test_score_coded_end_to_end_with_two_coders(tmp_path):
     with pytest.raises(CodedFileError, match="not in the sample"):
         pd.DataFrame({"item_id": ["nope"], "is_claim": [1]}).to_csv(tmp_path / "c.csv", index=False)
         score_coded(sample, [str(tmp_path / "c.csv")], 10, 1, False)
+
+
+def test_exports_for_coders_neutralise_spreadsheet_formulas_and_read_back(tmp_path):
+    from schemes.validation import run_export
+
+    documents, sentences, claims, candidates = fixture_corpus()
+    hostile = {"d0": '=HYPERLINK("http://x.example","click")', "d1": "+7 495", "d2": "@SUM(A1)"}
+    for frame in (documents, sentences, claims):
+        frame["doc_id"] = frame["doc_id"].replace(hostile)
+    documents.to_parquet(tmp_path / "documents.parquet")
+    sentences.assign(lemmas="x").to_parquet(tmp_path / "sentences.parquet")
+    claims.to_csv(tmp_path / "claims.csv", index=False)
+    candidates.to_parquet(tmp_path / "candidates.parquet")
+    (tmp_path / "guide.md").write_text("guide")
+    run_export(
+        tmp_path / "documents.parquet",
+        [tmp_path / "sentences.parquet"],
+        tmp_path / "claims.csv",
+        tmp_path / "candidates.parquet",
+        {"claim": 10, "near_miss": 0, "random": 0},
+        1,
+        tmp_path / "sample.csv",
+        tmp_path / "guide.md",
+        tmp_path / "guide_out.md",
+    )
+    raw = (tmp_path / "sample.csv").read_text()
+    assert "'=HYPERLINK(" in raw and "'+7 495" in raw and "'@SUM(A1)" in raw
+    # read back (directly, or after a spreadsheet saved it without the apostrophes)
+    from schemes.textnorm import read_from_coders
+
+    back = read_from_coders(tmp_path / "sample.csv")
+    assert set(hostile.values()) <= set(back["doc_id"])
+    resaved = tmp_path / "resaved.csv"
+    resaved.write_text(raw.replace("'=HYPERLINK", "=HYPERLINK"))
+    assert hostile["d0"] in set(read_from_coders(resaved)["doc_id"])
+
+
+def test_coded_file_ids_with_an_apostrophe_prefix_match_the_sample(tmp_path):
+    coded = tmp_path / "anna.csv"
+    coded.write_text("item_id,is_claim\n'=1+1,1\n'-x,0\nplain,1\n")
+    assert read_coded([str(coded)])["item_id"].tolist() == ["=1+1", "-x", "plain"]

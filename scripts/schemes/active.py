@@ -44,6 +44,8 @@ import logging
 import numpy as np
 import pandas as pd
 
+from schemes.textnorm import from_spreadsheet, write_for_coders
+
 log = logging.getLogger(__name__)
 
 COLUMNS = ["item_id", "probability", "uncertainty_rank", "selection_order", "min_distance"]
@@ -249,6 +251,8 @@ def run_active_learning(
     scores["doc_id"] = scores["doc_id"].astype(str)
     threshold = decision_threshold(scores)
     design = pd.read_csv(design_path, dtype={"item_id": str})
+    if "item_id" in design.columns:
+        design["item_id"] = design["item_id"].map(from_spreadsheet)
     if "item_id" not in design.columns:
         raise GoldFileError(f"{design_path}: missing column 'item_id'")
     coded = set(design["item_id"].dropna())
@@ -287,8 +291,9 @@ def run_active_learning(
         date=chosen["item_id"].map(dates).to_numpy(), stratum="active", split="train"
     )[SELECTION_COLUMNS]
     selection.to_csv(outputs["selection"], index=False, float_format="%.6f")
-    export_for_coding(documents, selection[["item_id", "date"]], seed, max_chars).to_csv(
-        outputs["to_code"], index=False
+    write_for_coders(
+        export_for_coding(documents, selection[["item_id", "date"]], seed, max_chars),
+        outputs["to_code"],
     )
     uncoded = int((~scores["doc_id"].isin(coded)).sum())
     return {

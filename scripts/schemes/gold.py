@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from schemes.textnorm import from_spreadsheet, read_from_coders, write_for_coders
 from schemes.validation import CodedFileError, _binary, krippendorff_alpha_nominal
 
 log = logging.getLogger(__name__)
@@ -179,7 +180,7 @@ def read_item_codes(path: str | Path) -> pd.DataFrame:
     and ``accused`` must come from the guide's lists; ``reason`` is required
     for every positive and every doubt.
     """
-    coded = pd.read_csv(path, dtype=str, keep_default_na=False)
+    coded = read_from_coders(path)
     missing = [c for c in ("item_id", "claim", "anti_western") if c not in coded.columns]
     if missing:
         raise GoldFileError(f"{path}: missing column(s) {', '.join(missing)}")
@@ -705,11 +706,11 @@ def run_gold_sample(
     documents = pd.read_parquet(documents_path)
     strata = corpus_strata(documents, filter_paths)
     sample = draw_item_sample(documents, strata, sizes, test_fraction, double_coded, seed)
-    sample.to_csv(outputs["sample"], index=False)
-    export_for_coding(documents, sample, seed, max_chars).to_csv(outputs["to_code"], index=False)
+    write_for_coders(sample, outputs["sample"])
+    write_for_coders(export_for_coding(documents, sample, seed, max_chars), outputs["to_code"])
     second = sample[sample["double_coded"] == 1]
-    export_for_coding(documents, second, seed + 2, max_chars).to_csv(
-        outputs["to_code_second"], index=False
+    write_for_coders(
+        export_for_coding(documents, second, seed + 2, max_chars), outputs["to_code_second"]
     )
     Path(outputs["guide"]).write_text(Path(guide).read_text(encoding="utf-8"), encoding="utf-8")
     return {
@@ -737,6 +738,7 @@ SCORE_TEX_COLUMNS = {
 def load_gold(design_path: str, labels_path: str) -> pd.DataFrame:
     """The design (strata, probabilities, split) joined to the final gold codes; checked."""
     design = pd.read_csv(design_path, dtype={"item_id": str})
+    design["item_id"] = design["item_id"].map(from_spreadsheet)
     for column in ("item_id", "stratum", "inclusion_probability", "split"):
         if column not in design.columns:
             raise GoldFileError(f"{design_path}: missing column {column!r}")
@@ -867,7 +869,7 @@ def run_validation_report(
         if adjudication_path:
             check_adjudication(
                 disagreements,
-                pd.read_csv(adjudication_path, dtype=str, keep_default_na=False),
+                read_from_coders(adjudication_path),
                 items,
                 adjudication_path,
             )

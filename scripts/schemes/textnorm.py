@@ -137,3 +137,45 @@ def parse_date(value: object) -> ParsedDate:
 def _check_year(year: int, text: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(f"implausible year in date {text!r}")
+
+
+# --- files that coders open in spreadsheets ---------------------------------
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and
+# Google Sheets ("=HYPERLINK(...)" in an id or a text runs when opened).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def to_spreadsheet(value):
+    """Prefix an apostrophe to a text cell a spreadsheet would run as a formula.
+
+    Spreadsheets show and save such a cell as the plain text; the apostrophe is
+    removed again by :func:`from_spreadsheet` when a file is read back.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def from_spreadsheet(value):
+    """Undo :func:`to_spreadsheet` (a file read back without a spreadsheet round trip)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
+def write_for_coders(frame, path, **to_csv) -> None:
+    """Write a CSV that coders open in a spreadsheet: formula-like cells neutralised."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or str(safe[column].dtype) in ("str", "string"):
+            safe[column] = safe[column].map(to_spreadsheet)
+    safe.to_csv(path, index=False, **to_csv)
+
+
+def read_from_coders(path, **read_csv):
+    """Read a CSV written by :func:`write_for_coders` (or a coder's copy of it) as text."""
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, **read_csv)
+    return frame.map(from_spreadsheet)

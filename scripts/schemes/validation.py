@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from schemes.textnorm import read_from_coders, write_for_coders
+
 CODE_COLUMNS = ["is_claim", "anti_western", "accused_category", "accuser", "coder", "notes"]
 SAMPLE_COLUMNS = [
     "item_id",
@@ -158,7 +160,7 @@ def read_coded(paths: list[str]) -> pd.DataFrame:
     """
     frames = []
     for path in paths:
-        coded = pd.read_csv(path, dtype=str, keep_default_na=False)
+        coded = read_from_coders(path)
         for column in ("item_id", "is_claim"):
             if column not in coded.columns:
                 raise CodedFileError(f"{path}: missing column {column!r}")
@@ -359,13 +361,16 @@ def run_export(
         sizes,
         seed,
     )
-    sample.to_csv(output, index=False)
+    write_for_coders(sample, output)
     Path(guide_output).write_text(Path(guide_source).read_text(encoding="utf-8"), encoding="utf-8")
     return {"items": len(sample), "strata": sample["stratum"].value_counts().sort_index().to_dict()}
 
 
 def run_score(sample_path, coded_paths, n_boot, seed, supervised, outputs):
-    sample = pd.read_csv(sample_path)
+    sample = read_from_coders(sample_path)
+    for column in ("sent_id", "auto_claim", "auto_anti_western"):
+        sample[column] = pd.to_numeric(sample[column])
+    sample["inclusion_probability"] = sample["inclusion_probability"].astype(float)
     table, agreement = score_coded(sample, list(coded_paths), n_boot, seed, supervised)
     table.to_csv(outputs["precision_recall"], index=False, float_format="%.4f")
     agreement.to_csv(outputs["agreement"], index=False, float_format="%.4f")
