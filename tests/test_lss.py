@@ -63,3 +63,38 @@ def test_lss_is_deterministic_for_a_seed():
     b = fit_lss(TEXTS * 3, {"plot": 1, "trust": -1}, k=3, min_count=1, stopwords=(), seed=5)
     assert np.array_equal(a.beta, b.beta)
     assert list(a.top_terms(2)["term"])[:1] == ["plot"]
+
+
+def test_a_language_without_seed_words_in_its_vocabulary_gets_nan_not_a_crash(tmp_path):
+    import pandas as pd
+    from conftest import ROOT
+    from schemes.lss import run_lss
+
+    # English items share enough words with the seeds; the Russian ones do not
+    english = ["plot puppet west covert", "trust partner talks friendship"] * 5
+    documents = pd.DataFrame(
+        {"doc_id": [f"e{i}" for i in range(10)] + ["r0", "r1"], "lang": ["en"] * 10 + ["ru"] * 2}
+    )
+    documents.to_parquet(tmp_path / "documents.parquet")
+    pd.DataFrame(
+        {
+            "doc_id": documents["doc_id"],
+            "sent_id": 0,
+            "lemmas": english + ["погода хороший", "погода плохой"],
+        }
+    ).to_parquet(tmp_path / "sentences.parquet")
+    seeds = {lang: str(ROOT / f"config/lss/seeds_{lang}.yaml") for lang in ("en", "ru")}
+    outputs = {"scores": tmp_path / "scores.parquet", "terms": tmp_path / "terms.csv"}
+    summary = run_lss(
+        [tmp_path / "sentences.parquet"],
+        tmp_path / "documents.parquet",
+        seeds,
+        {},
+        2,
+        1,
+        0,
+        outputs,
+    )
+    assert summary["ru"].startswith("not scored: none of the seed words")
+    scores = pd.read_parquet(outputs["scores"]).set_index("doc_id")["lss_score"]
+    assert scores[["r0", "r1"]].isna().all() and scores.filter(like="e").notna().all()

@@ -20,6 +20,7 @@ dfm, ``predict``), built on scikit-learn's ``TruncatedSVD``:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,12 @@ import numpy as np
 import pandas as pd
 import yaml
 from scipy.sparse import csr_matrix
+
+log = logging.getLogger(__name__)
+
+
+class NoSeedWords(ValueError):
+    """No seed word is in the vocabulary: nothing to scale on."""
 
 
 @dataclass
@@ -81,7 +88,7 @@ def seed_weights(seeds: dict[str, float], vocabulary: dict[str, int]) -> dict[st
     """Each pole weighs the same: polarity / number of seeds of that sign in the vocabulary."""
     found = {s: w for s, w in seeds.items() if s in vocabulary}
     if not found:
-        raise ValueError("none of the seed words occurs in the corpus vocabulary")
+        raise NoSeedWords("none of the seed words occurs in the corpus vocabulary")
     per_sign = {sign: sum(1 for w in found.values() if np.sign(w) == sign) for sign in (-1, 1)}
     return {s: w / per_sign[int(np.sign(w))] for s, w in found.items()}
 
@@ -159,14 +166,21 @@ def run_lss(
             for word, weight in load_seeds(seed_paths[lang]).items()
         }
         rows = (language == lang).to_numpy()
-        model = fit_lss(
-            sentences.loc[rows, "lemmas"].tolist(),
-            seeds,
-            k,
-            min_count,
-            stopwords.get(lang, ()),
-            seed,
-        )
+        try:
+            model = fit_lss(
+                sentences.loc[rows, "lemmas"].tolist(),
+                seeds,
+                k,
+                min_count,
+                stopwords.get(lang, ()),
+                seed,
+            )
+        except NoSeedWords as err:
+            # a small corpus (or another domain): LSS cannot scale this
+            # language, the other measures still can; its items stay NaN
+            log.warning("%s: %s (min_count %d); its items get no LSS score", lang, err, min_count)
+            summary[lang] = f"not scored: {err}"
+            continue
         per_doc = item_lemmas(sentences.loc[rows])
         scores[per_doc.index] = score_documents(model, per_doc.tolist())
         top = model.top_terms(30)
