@@ -148,3 +148,41 @@ def test_tiny_corpus_stops_after_ingest_with_a_clear_message(tmp_path):
     assert "Traceback" not in output
     # nothing after ingest ran
     assert not (work / "results" / "tiny" / "preprocess").exists()
+
+
+def test_smallest_accepted_corpus_runs_end_to_end(tmp_path):
+    """ingest.min_documents documents (50) must get through every stage."""
+    import numpy as np
+
+    (tmp_path / "work").mkdir()
+    work = link_workflow(tmp_path / "work")
+    rng = np.random.default_rng(5)
+    syllables = ["ba", "ko", "ri", "mu", "te", "sa", "lo", "vi", "ne", "du"]
+    words = sorted({"".join(rng.choice(syllables, 3)) for _ in range(400)})[:300]
+    zipf = 1 / np.arange(1, len(words) + 1)
+    zipf /= zipf.sum()
+    western = ["The United States", "NATO", "The West", "Washington"]
+    rows = ["id,date,text"]
+    for i in range(50):
+        sentences = [" ".join(rng.choice(words, 8, p=zipf)).capitalize() + "." for _ in range(6)]
+        if i % 5 == 0:
+            sentences.append(
+                f"{western[i % 4]} secretly financed the protest to topple the government."
+            )
+        day = 1 + i % 28
+        rows.append(f's{i},2004-{1 + i % 12:02d}-{day:02d},"{" ".join(sentences)}"')
+    (tmp_path / "small.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "small.yaml").write_text(
+        "corpus:\n  name: small\n"
+        f"  path: {tmp_path / 'small.csv'}\n"
+        "  format: csv\n  columns: {id: id, date: date, text: text, title: '', source: ''}\n"
+        "language: en\n"
+    )
+    proc = run_snakemake(
+        "-c2", "--configfile", str(tmp_path / "small.yaml"), check=False, cwd=work, timeout=900
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = work / "results" / "small"
+    assert (results / "tables" / "event_ranking.csv").exists()
+    assert (results / "figures" / "event_ranking.png").exists()
+    assert not (work / "netguard.log").exists()

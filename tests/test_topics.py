@@ -325,3 +325,14 @@ def test_prevalence_accumulates_batches_like_one_pass():
         batched.add(theta[start : start + 7], dates.iloc[start : start + 7].reset_index(drop=True))
     pd.testing.assert_frame_equal(batched.table(), whole)
     assert whole["n_docs"].sum() == 3 * 60
+
+
+def test_grid_keeps_only_the_k_a_small_corpus_supports(caplog):
+    from schemes.topics import feasible_grid
+
+    corpus = MemoryBow.from_token_lists([["a", "b", "c", "d", "e", "f"]] * 10)  # 10 units, 6 terms
+    with caplog.at_level("WARNING"):
+        assert feasible_grid([2, 6, 8, 12], corpus) == [2, 6]
+    assert "[8, 12] left out" in caplog.text
+    with pytest.raises(ValueError, match=r"no K fits this corpus: 10 modelling units and 6 terms"):
+        feasible_grid([8, 12], corpus)

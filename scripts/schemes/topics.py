@@ -24,6 +24,8 @@ and seed give byte-identical files.
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -378,6 +380,33 @@ def select_k(
     return pd.DataFrame(rows)
 
 
+def k_limit(corpus) -> int:
+    """The largest K a corpus supports: no more topics than units or terms."""
+    return min(len(corpus), len(corpus.vocabulary))
+
+
+def feasible_grid(grid: list[int], corpus) -> list[int]:
+    """The grid's K values this corpus supports; a clear error when there is none."""
+    limit = k_limit(corpus)
+    kept = [k for k in grid if k <= limit]
+    if not kept:
+        raise ValueError(
+            f"topics.selection.grid {list(grid)}: no K fits this corpus: "
+            f"{len(corpus)} modelling units and {len(corpus.vocabulary)} terms after "
+            f"pruning allow at most K = {limit}. Use a smaller grid (or topics.k), or keep "
+            "more terms (lower preprocess.min_df)"
+        )
+    if len(kept) < len(grid):
+        logging.getLogger(__name__).warning(
+            "K %s left out of the selection: the corpus allows at most K = %d (%d units, %d terms)",
+            [k for k in grid if k > limit],
+            limit,
+            len(corpus),
+            len(corpus.vocabulary),
+        )
+    return kept
+
+
 def _options(settings: dict) -> dict:
     """Backend-specific settings (topics.gensim_lda, topics.nmf, topics.tomotopy_lda)."""
     return dict(settings.get(settings["backend"], {}))
@@ -428,10 +457,11 @@ def run_topic_selection(
     seeded = settings.get("seeded", [])
     selection = settings["selection"]
     shares: dict[int, np.ndarray] = {}
+    grid = feasible_grid(selection["grid"], corpus)
     table = select_k(
         corpus,
         settings["backend"],
-        selection["grid"],
+        grid,
         settings["seed"],
         selection["stability_seeds"],
         10,
@@ -451,7 +481,7 @@ def run_topic_selection(
                 by_k[f"topic_share_{spec['name']}_k{k}"] = theta[batch["unit"].to_numpy(), topic]
         writer.write(by_k)
     writer.close(columns)
-    return {"chosen_k": chosen, "grid": selection["grid"], "units": len(corpus)}
+    return {"chosen_k": chosen, "grid": grid, "units": len(corpus)}
 
 
 def run_topics(
@@ -467,6 +497,11 @@ def run_topics(
     if k == "auto":
         selection = pd.read_csv(selection_path)
         k = int(selection.loc[selection["chosen"], "k"].iloc[0])
+    elif k > k_limit(corpus):
+        raise ValueError(
+            f"topics.k = {k} is more than this corpus supports: {len(corpus)} modelling units "
+            f"and {len(corpus.vocabulary)} terms allow at most K = {k_limit(corpus)}"
+        )
     seeded = settings.get("seeded", [])
     names = [spec["name"] for spec in seeded]
     fit = fit_topics(settings["backend"], corpus, k, settings["seed"], seeds, **_options(settings))
