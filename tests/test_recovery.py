@@ -16,7 +16,7 @@ from conftest import SNAKEMAKE, guarded_env, link_workflow, run_snakemake
 
 pytestmark = pytest.mark.e2e
 
-SMALL = ["--config", "demo={docs_per_day: 0.5, burst_docs: 90}"]
+SMALL = ["--config", "demo={docs_per_day: 0.2, burst_docs: 40}"]
 COMPARED = [
     "results/demo/tables/*",
     "results/demo/figures/*",
