@@ -306,6 +306,17 @@ def test_item_measures_from_detector_outputs():
     assert table["lexicon_any"].tolist() == [1, 1, 0, 0]
     assert table["lexicon_two_parts"].tolist() == [1, 0, 1, 0]
     assert table["seeded_topic_share"].tolist() == [0.7, 0.0, 0.1, 0.0]
+    # LSS: a scaled item without model terms gets the lowest score; an item of a
+    # language LSS could not scale stays NaN (and is left out of its validation row)
+    lss = pd.DataFrame(
+        {
+            "doc_id": list("abcd"),
+            "lss_score": [1.5, np.nan, -0.5, np.nan],
+            "lss_scored": [True, True, True, False],
+        }
+    )
+    scored = item_measures(doc_claims, candidates, share, lss).set_index("doc_id")["lss_score"]
+    assert scored[["a", "b", "c"]].tolist() == [1.5, -0.5, -0.5] and np.isnan(scored["d"])
 
 
 def test_build_gold_settles_disagreements_by_adjudication_only():
@@ -385,3 +396,35 @@ def test_choose_measure_takes_best_test_f1_among_measures_that_rank_events_like_
     assert choice.loc["rule_anti_western", "test_f1"] == 0.5
     rho["spearman"] = -0.2
     assert choose_measure(scores, rho)["chosen"].sum() == 0
+
+
+def test_hostile_ids_survive_the_gold_coding_round_trip(tmp_path, root):
+    """Corpus ids are the join key of the gold standard: neutralised in every file
+    coders open, and the same ids again once read back (design and codes)."""
+    from schemes.gold import load_gold, run_gold_sample
+
+    docs = documents(40).assign(lang="en", source="s")
+    hostile = ['=HYPERLINK("http://x.example")', "+7495", "-x", "@a", "'=y", "'quoted"]
+    docs.loc[: len(hostile) - 1, "doc_id"] = hostile
+    docs.to_parquet(tmp_path / "documents.parquet")
+    outputs = {name: tmp_path / f"{name}.csv" for name in ("sample", "to_code", "to_code_second")}
+    outputs["guide"] = tmp_path / "guide.md"
+    run_gold_sample(
+        tmp_path / "documents.parquet",
+        {"en": str(root / "config/validation/broad_filter_en.yaml")},
+        {"both": 40, "either": 40, "rest": 40},
+        0.5,
+        {},
+        1,
+        200,
+        str(root / "config/validation/item_coding_guide.md"),
+        outputs,
+    )
+    to_code = outputs["to_code"].read_text()
+    assert "'=HYPERLINK" in to_code and "\n=" not in to_code and ",=" not in to_code
+    # a coder fills the codes in the file as handed out (ids untouched)
+    coded = pd.read_csv(outputs["to_code"], dtype=str, keep_default_na=False)
+    coded["claim"], coded["anti_western"] = "0", "0"
+    coded.to_csv(tmp_path / "coded.csv", index=False)
+    gold = load_gold(outputs["sample"], tmp_path / "coded.csv")
+    assert set(gold["item_id"]) == set(docs["doc_id"])

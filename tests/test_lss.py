@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from schemes.lss import (
     LSSModel,
+    CannotScale,
     count_matrix,
     fit_lss,
     polarity,
@@ -96,5 +97,10 @@ def test_a_language_without_seed_words_in_its_vocabulary_gets_nan_not_a_crash(tm
         outputs,
     )
     assert summary["ru"].startswith("not scored: none of the seed words")
-    scores = pd.read_parquet(outputs["scores"]).set_index("doc_id")["lss_score"]
+    table = pd.read_parquet(outputs["scores"]).set_index("doc_id")
+    scores = table["lss_score"]
     assert scores[["r0", "r1"]].isna().all() and scores.filter(like="e").notna().all()
+    assert table["lss_scored"].tolist() == [True] * 10 + [False] * 2
+    # a one-term vocabulary cannot be scaled either: the same clear path, no crash
+    with pytest.raises(CannotScale):
+        fit_lss(["plot plot plot"], {"plot": 1.0, "trust": -1.0}, 300, 1, (), 0)

@@ -1,8 +1,12 @@
 """The report's front page: ingest counts and quarantine reasons, valid rST, Jinja-safe."""
 
+from pathlib import Path
+
 import jinja2
 import pandas as pd
+import pytest
 from docutils.core import publish_parts
+from schemes.ingest import reason_category
 from schemes.report import front_page
 
 SUMMARY = {
@@ -44,18 +48,43 @@ def test_counts_reasons_and_the_quarantine_file_are_on_the_page():
 
 
 def test_many_reasons_are_cut_to_the_top_ones_and_the_rest_summed():
-    reasons = [f"kind {i:02d}: x" for i in range(12) for _ in range(12 - i)]
+    letters = "abcdefghijkl"
+    reasons = [f"kind {letters[i]}: x" for i in range(12) for _ in range(12 - i)]
     page = front_page("", SUMMARY, quarantine(reasons), "c", "q.csv", top=10)
-    assert "kind 09" in page and "kind 10" not in page
+    assert "kind j" in page and "kind k" not in page
     assert "2 other reasons" in page and "  3\n" in page  # 2 + 1 rows
 
 
-def test_hostile_reason_text_is_neither_markup_nor_template():
-    reasons = ["{{ 7 * 7 }} *bold* `code` |sub| \\ end: x"]
-    html = render(front_page("", SUMMARY, quarantine(reasons), "c", "q.csv"))
-    assert "{{ 7 * 7 }} *bold* <cite>" not in html
-    assert "49" not in html
-    assert "{{ 7 * 7 }} *bold* `code` |sub| \\ end" in html.replace("&quot;", '"')
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "{{ 7 * 7 }}",
+        "{% if true %}x",
+        "{# open comment",
+        "{{ cycler.__init__.__globals__.os.getcwd() }}",
+        "*bold* `code` |sub| target_ \\ end",
+    ],
+)
+def test_hostile_reasons_and_file_names_are_neither_markup_nor_template(hostile):
+    summary = {**SUMMARY, "encodings": {f"/data/{hostile}.txt": "cp1251"}}
+    page = front_page("Intro {{ 6 * 7 }}.", summary, quarantine([hostile + ": x"]), "c", "q.csv")
+    html = render(page).replace("&quot;", '"').replace("&#x27;", "'").replace("&amp;", "&")
+    assert "Intro 42." in html  # the description's own template still works
+    assert f"/data/{hostile}.txt" in html  # the file name, verbatim
+    assert f"<td>{reason_category(hostile)}</td>" in html  # the reason's kind, verbatim
+    assert "49" not in html and "/tmp" not in html and str(Path.cwd()) not in html
+
+
+def test_reason_kinds_group_variants_of_one_problem():
+    reasons = [
+        "expected 3 fields, found 5",
+        "expected 3 fields, found 2",
+        "unsupported language 'de'",
+    ]
+    reasons += ["unsupported language 'fr'"]
+    page = front_page("", SUMMARY, quarantine(reasons), "c", "q.csv")
+    assert "expected N fields, found N" in page and "unsupported language '…'" in page
+    assert page.count("  2\n") == 2
 
 
 def test_clean_corpus_says_nothing_was_quarantined():

@@ -432,8 +432,18 @@ def item_measures(
         share = framing_share.set_index("doc_id")["topic_share_conspiracy"]
         out["seeded_topic_share"] = out["doc_id"].map(share).fillna(0.0).to_numpy(float)
     if lss is not None:
-        score = out["doc_id"].map(lss.set_index("doc_id")["lss_score"]).to_numpy(float)
-        out["lss_score"] = np.where(np.isfinite(score), score, np.nanmin(score, initial=0.0))
+        lss = lss.set_index("doc_id")
+        score = out["doc_id"].map(lss["lss_score"]).to_numpy(float)
+        # items of a scaled language without any model term get the lowest
+        # score; items of a language LSS could not scale stay NaN
+        scored = (
+            out["doc_id"].map(lss["lss_scored"]).fillna(False).to_numpy(bool)
+            if "lss_scored" in lss.columns
+            else np.ones(len(out), dtype=bool)
+        )
+        lowest = np.nanmin(np.where(scored, score, np.nan), initial=np.inf)
+        lowest = lowest if np.isfinite(lowest) else 0.0
+        out["lss_score"] = np.where(np.isfinite(score), score, np.where(scored, lowest, np.nan))
     if rules is not None:
         numeric = rules.set_index("doc_id").select_dtypes("number")
         for column in numeric.columns:
@@ -481,10 +491,11 @@ def score_measures(
         dev = items[items["split"] == "dev"]
         for measure in measures:
             if MEASURES.get(measure, ("", "binary"))[1] == "score":
+                finite = np.isfinite(dev[measure].to_numpy(float))
                 thresholds[measure] = best_threshold(
-                    dev[target].to_numpy(float),
-                    dev[measure].to_numpy(float),
-                    1 / dev["inclusion_probability"].to_numpy(float),
+                    dev[target].to_numpy(float)[finite],
+                    dev[measure].to_numpy(float)[finite],
+                    1 / dev["inclusion_probability"].to_numpy(float)[finite],
                 )
         for split in ("dev", "test"):
             data = items[items["split"] == split]
@@ -498,14 +509,22 @@ def score_measures(
                 )
                 for measure in measures:
                     label, kind = MEASURES.get(measure, (measure, "binary"))
-                    value = data[measure].to_numpy(float)
+                    # items a measure could not score (NaN) are left out of its row
+                    valid = np.isfinite(data[measure].to_numpy(float))
+                    value = data[measure].to_numpy(float)[valid]
                     threshold = thresholds.get(measure, 0.5)
                     predicted = (value >= threshold).astype(float)
                     statistic = partial(
-                        _prf_auc, truth, predicted, value if kind == "score" else None, weights
+                        _prf_auc,
+                        truth[valid],
+                        predicted,
+                        value if kind == "score" else None,
+                        weights[valid],
                     )
-                    point = statistic(np.arange(len(data)))
-                    low, high = percentile_ci(stratified_bootstrap(statistic, strata, n_boot, seed))
+                    point = statistic(np.arange(int(valid.sum())))
+                    low, high = percentile_ci(
+                        stratified_bootstrap(statistic, strata[valid], n_boot, seed)
+                    )
                     row = {
                         "measure": measure,
                         "label": label,
@@ -513,8 +532,8 @@ def score_measures(
                         "split": split,
                         "weighting": "inverse inclusion probability" if weighted else "unweighted",
                         "threshold": threshold if kind == "score" else np.nan,
-                        "n_items": len(data),
-                        "n_positive": int(truth.sum()),
+                        "n_items": int(valid.sum()),
+                        "n_positive": int(truth[valid].sum()),
                         "n_flagged": int(predicted.sum()),
                     }
                     for k, name in enumerate(("precision", "recall", "f1", "auc")):
@@ -738,10 +757,10 @@ SCORE_TEX_COLUMNS = {
 def load_gold(design_path: str, labels_path: str) -> pd.DataFrame:
     """The design (strata, probabilities, split) joined to the final gold codes; checked."""
     design = pd.read_csv(design_path, dtype={"item_id": str})
-    design["item_id"] = design["item_id"].map(from_spreadsheet)
     for column in ("item_id", "stratum", "inclusion_probability", "split"):
         if column not in design.columns:
             raise GoldFileError(f"{design_path}: missing column {column!r}")
+    design["item_id"] = design["item_id"].map(from_spreadsheet)
     bad_split = ~design["split"].isin(["dev", "test"])
     if bad_split.any():
         line = int(np.flatnonzero(bad_split)[0]) + 2

@@ -120,9 +120,13 @@ def reason_category(reason: str) -> str:
     """The kind of a quarantine reason, without its particulars.
 
     ``"bad date: implausible date '1899-01-01', ..."`` -> ``"bad date"``;
-    ``"empty or too short text (3 chars)"`` -> ``"empty or too short text"``.
+    ``"empty or too short text (3 chars)"`` -> ``"empty or too short text"``;
+    ``"expected 3 fields, found 5"`` -> ``"expected N fields, found N"``;
+    ``"unsupported language 'de'"`` -> ``"unsupported language '…'"``.
     """
-    return re.split(r"[:(]", str(reason), maxsplit=1)[0].strip() or "unknown"
+    kind = re.split(r"[:(]", str(reason), maxsplit=1)[0]
+    kind = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", kind)
+    return re.sub(r"\d+", "N", kind).strip() or "unknown"
 
 
 def quarantine_reasons(quarantine: pd.DataFrame, top: int | None = None) -> list[tuple[str, int]]:

@@ -32,8 +32,8 @@ from scipy.sparse import csr_matrix
 log = logging.getLogger(__name__)
 
 
-class NoSeedWords(ValueError):
-    """No seed word is in the vocabulary: nothing to scale on."""
+class CannotScale(ValueError):
+    """LSS cannot scale a language: no seed word in its vocabulary, or too few terms."""
 
 
 @dataclass
@@ -88,7 +88,7 @@ def seed_weights(seeds: dict[str, float], vocabulary: dict[str, int]) -> dict[st
     """Each pole weighs the same: polarity / number of seeds of that sign in the vocabulary."""
     found = {s: w for s, w in seeds.items() if s in vocabulary}
     if not found:
-        raise NoSeedWords("none of the seed words occurs in the corpus vocabulary")
+        raise CannotScale("none of the seed words occurs in the corpus vocabulary")
     per_sign = {sign: sum(1 for w in found.values() if np.sign(w) == sign) for sign in (-1, 1)}
     return {s: w / per_sign[int(np.sign(w))] for s, w in found.items()}
 
@@ -97,6 +97,10 @@ def term_vectors(matrix: csr_matrix, k: int, seed: int) -> np.ndarray:
     """(terms x k) right singular vectors of the sentence-by-term matrix."""
     from sklearn.decomposition import TruncatedSVD
 
+    if min(matrix.shape) < 2:
+        raise CannotScale(
+            f"a {matrix.shape[0]} x {matrix.shape[1]} sentence-by-term matrix is too small to scale"
+        )
     k = max(1, min(k, min(matrix.shape) - 1))
     svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=7, random_state=seed)
     svd.fit(matrix)
@@ -175,7 +179,7 @@ def run_lss(
                 stopwords.get(lang, ()),
                 seed,
             )
-        except NoSeedWords as err:
+        except CannotScale as err:
             # a small corpus (or another domain): LSS cannot scale this
             # language, the other measures still can; its items stay NaN
             log.warning("%s: %s (min_count %d); its items get no LSS score", lang, err, min_count)
@@ -187,9 +191,19 @@ def run_lss(
         top.insert(0, "lang", lang)
         terms.append(top)
         summary[lang] = {"vocabulary": len(model.vocabulary), "seeds_found": sorted(model.seeds)}
-    pd.DataFrame({"doc_id": scores.index, "lss_score": scores.to_numpy()}).to_parquet(
-        outputs["scores"], index=False
-    )
+    # lss_scored: the document's language has an LSS model (items of a scored
+    # language without any model term are NaN too, but are scored as "none")
+    scored_languages = [lang for lang, note in summary.items() if isinstance(note, dict)]
+    pd.DataFrame(
+        {
+            "doc_id": scores.index,
+            "lss_score": scores.to_numpy(),
+            "lss_scored": documents.set_index("doc_id")["lang"]
+            .reindex(scores.index)
+            .isin(scored_languages)
+            .to_numpy(),
+        }
+    ).to_parquet(outputs["scores"], index=False)
     (pd.concat(terms) if terms else pd.DataFrame(columns=["lang", "term", "beta"])).to_csv(
         outputs["terms"], index=False, float_format="%.5f"
     )

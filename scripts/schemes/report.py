@@ -26,12 +26,22 @@ def _rst_table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
     return "\n".join([*lines, rule])
 
 
-def _rst_escape(text: str) -> str:
-    """Escape rST markup, and braces: Snakemake renders the page with Jinja2."""
+def _rst_escape(text) -> str:
+    """Backslash-escape what rST would read as markup (emphasis, literals, roles, links)."""
     text = str(text)
-    for char in "\\*`|{":
+    for char in "\\*`|_":
         text = text.replace(char, "\\" + char)
     return text
+
+
+def _jinja_literal(text: str) -> str:
+    """Text that Jinja2 renders as itself: every ``{`` becomes ``{{ '{' }}``.
+
+    Snakemake renders the front page with Jinja2 before docutils reads it, so
+    a brace in a file name or a quarantine reason would otherwise open a
+    statement, an expression or a comment.
+    """
+    return text.replace("{", "{{ '{' }}")
 
 
 def front_page(
@@ -42,17 +52,22 @@ def front_page(
     quarantine_path: str,
     top: int = 10,
 ) -> str:
-    """``description`` followed by the corpus's *Data* section (rST)."""
-    title = f"Data: corpus ``{corpus_name}``"
-    languages = ", ".join(f"{k} {v:,}" for k, v in summary.get("languages", {}).items()) or "none"
+    """``description`` followed by the corpus's *Data* section (rST, Jinja-safe).
+
+    The description may use Jinja2 (``snakemake.config``); every value in the
+    Data section comes from the data and is escaped for rST and for Jinja2.
+    """
+    title = f"Data: corpus {_rst_escape(corpus_name)}"
+    languages = (
+        ", ".join(f"{_rst_escape(k)} {v:,}" for k, v in summary.get("languages", {}).items())
+        or "none"
+    )
     span = (
         f"dated {summary['first_date']} to {summary['last_date']}"
         if summary.get("first_date")
         else "no dates"
     )
     lines = [
-        description.rstrip(),
-        "",
         title,
         "-" * len(title),
         "",
@@ -66,7 +81,9 @@ def front_page(
             "another text and were given a unique id (``<id>~2``, ...)."
         )
     if summary.get("encodings"):
-        read_as = "; ".join(f"``{k}``: {v}" for k, v in sorted(summary["encodings"].items()))
+        read_as = "; ".join(
+            f"{_rst_escape(k)}: {_rst_escape(v)}" for k, v in sorted(summary["encodings"].items())
+        )
         lines += ["", f"Files read with another encoding than configured: {read_as}."]
     reasons = quarantine_reasons(quarantine)
     if reasons:
@@ -82,11 +99,12 @@ def front_page(
             "",
             _rst_table(("reason", "records"), rows),
             "",
-            f"Every quarantined record, with its file, line and full reason: ``{quarantine_path}``.",
+            "Every quarantined record, with its file, line and full reason: "
+            f"{_rst_escape(quarantine_path)}.",
         ]
     else:
         lines += ["", "No record was quarantined."]
-    return "\n".join(lines) + "\n"
+    return description.rstrip() + "\n\n" + _jinja_literal("\n".join(lines)) + "\n"
 
 
 def run_front_page(description, summary, quarantine, corpus_name, output) -> dict:

@@ -152,14 +152,15 @@ def to_spreadsheet(value):
     Spreadsheets show and save such a cell as the plain text; the apostrophe is
     removed again by :func:`from_spreadsheet` when a file is read back.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    # a leading apostrophe is doubled too, so that the round trip is exact
+    if isinstance(value, str) and value.startswith((*_FORMULA_START, "'")):
         return "'" + value
     return value
 
 
 def from_spreadsheet(value):
     """Undo :func:`to_spreadsheet` (a file read back without a spreadsheet round trip)."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_FORMULA_START):
+    if isinstance(value, str) and value[:1] == "'" and value[1:].startswith((*_FORMULA_START, "'")):
         return value[1:]
     return value
 
@@ -177,5 +178,6 @@ def read_from_coders(path, **read_csv):
     """Read a CSV written by :func:`write_for_coders` (or a coder's copy of it) as text."""
     import pandas as pd
 
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, **read_csv)
+    # utf-8-sig: spreadsheets save "CSV UTF-8" with a byte-order mark
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", **read_csv)
     return frame.map(from_spreadsheet)

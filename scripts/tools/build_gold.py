@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import pandas as pd  # noqa: E402
 from schemes.gold import build_gold, read_item_codes, reliability  # noqa: E402
+from schemes.textnorm import read_from_coders, write_for_coders  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -34,14 +34,14 @@ def main(argv=None) -> int:
     first, second = read_item_codes(args.first), read_item_codes(args.second)
     if args.step == "disagreements":
         _, disagreements = reliability(first, second, n_boot=1, seed=0)
-        disagreements.assign(final="", reason="").to_csv(args.out, index=False)
+        write_for_coders(disagreements.assign(final="", reason=""), args.out)
         print(f"{len(disagreements)} disagreements written to {args.out}")
         return 0
     if not args.adjudication:
         parser.error("step gold needs --adjudication")
-    adjudication = pd.read_csv(args.adjudication, dtype=str, keep_default_na=False)
+    adjudication = read_from_coders(args.adjudication)
     gold = build_gold(first, second, adjudication)
-    gold.to_csv(args.out, index=False)
+    write_for_coders(gold, args.out)
     print(
         f"{len(gold)} items, {int(gold['claim'].sum())} claims, {int(gold['anti_western'].sum())} anti-Western"
     )
