@@ -920,17 +920,22 @@ def run_validation_report(
 def run_item_measures(
     doc_claims_path: str,
     candidates_path: str,
-    framing_share_path: str,
-    lss_path: str,
-    rules_path: str,
+    framing_share_path: str | None,
+    lss_path: str | None,
+    rules_path: str | None,
     output: str,
 ) -> dict:
+    """The item-measure table; a measure whose input path is None is left out."""
+
+    def optional(path):
+        return pd.read_parquet(path) if path else None
+
     table = item_measures(
         pd.read_parquet(doc_claims_path),
         pd.read_parquet(candidates_path),
-        pd.read_parquet(framing_share_path),
-        pd.read_parquet(lss_path),
-        pd.read_parquet(rules_path),
+        optional(framing_share_path),
+        optional(lss_path),
+        optional(rules_path),
     )
     table.to_parquet(output, index=False)
     return {

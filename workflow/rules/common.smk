@@ -180,6 +180,22 @@ def get_gold_inputs(wildcards):
     return inputs
 
 
+def get_classifier_measure_inputs(wildcards):
+    """Only what the classifier's configured measures need (not LSS or topics unless used)."""
+    measures = config["validation"]["items"]["classifier"]["measures"]
+    inputs = {
+        "doc_claims": f"results/{wildcards.corpus}/framing/doc_claims.parquet",
+        "candidates": f"results/{wildcards.corpus}/framing/candidates.parquet",
+    }
+    if "seeded_topic_share" in measures:
+        inputs["framing_share"] = (
+            f"results/{wildcards.corpus}/topics/framing_topic_share.parquet"
+        )
+    if "lss_score" in measures:
+        inputs["lss"] = f"results/{wildcards.corpus}/framing/lss_scores.parquet"
+    return inputs
+
+
 def get_report_description():
     """The report's front page: with the ingest counts once a run has made them."""
     page = f"results/{CORPUS}/report/front_page.rst"

@@ -64,6 +64,19 @@ rule item_measures:
         "../../scripts/rules/item_measures.py"
 
 
+rule classifier_measures:
+    input:
+        unpack(get_classifier_measure_inputs),
+    output:
+        measures="results/{corpus}/framing/classifier_measures.parquet",
+    log:
+        "results/{corpus}/logs/classifier_measures.log",
+    conda:
+        "../envs/schemes.yaml"
+    script:
+        "../../scripts/rules/item_measures.py"
+
+
 rule lss:
     input:
         sentences=get_sentence_shards,

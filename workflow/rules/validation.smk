@@ -118,7 +118,7 @@ rule item_classifier:
     input:
         sentences=get_sentence_shards,
         documents="results/{corpus}/ingest/documents.parquet",
-        measures="results/{corpus}/framing/item_measures.parquet",
+        measures="results/{corpus}/framing/classifier_measures.parquet",
         design=config["validation"]["items"]["gold"]["design"] or [],
         labels=config["validation"]["items"]["gold"]["labels"] or [],
         active=config["validation"]["items"]["gold"]["active"],
