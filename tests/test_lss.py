@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 from schemes.lss import (
-    LSSModel,
     CannotScale,
+    LSSModel,
     count_matrix,
     fit_lss,
     polarity,

@@ -20,8 +20,11 @@ def test_remote_connections_are_refused_and_logged(tmp_path):
     log = tmp_path / "net.log"
     code = (
         "import socket, urllib.request\n"
+        "udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
         "for attempt in (lambda: urllib.request.urlopen('http://pypi.org', timeout=5),\n"
-        "                lambda: socket.create_connection(('93.184.215.14', 80), timeout=5)):\n"
+        "                lambda: socket.create_connection(('93.184.215.14', 80), timeout=5),\n"
+        "                lambda: socket.gethostbyname('example.org'),\n"
+        "                lambda: udp.sendto(b'x', ('8.8.8.8', 53))):\n"
         "    try:\n"
         "        attempt()\n"
         "    except OSError as err:\n"
@@ -29,10 +32,11 @@ def test_remote_connections_are_refused_and_logged(tmp_path):
     )
     proc = run_python(code, log)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.count("blocked by the test suite's guard") == 2
+    assert proc.stdout.count("blocked by the test suite's guard") == 4
     attempts = log.read_text().splitlines()
     assert any("pypi.org" in a for a in attempts)
     assert any("93.184.215.14" in a for a in attempts)
+    assert any("example.org" in a for a in attempts) and any("8.8.8.8" in a for a in attempts)
 
 
 def test_loopback_and_unix_sockets_still_work(tmp_path):

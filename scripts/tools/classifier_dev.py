@@ -94,7 +94,7 @@ def feature_sets(args, dev, active, lemmas, measures):
         numeric = measures[[*columns, *embedding_columns]]
         auc, f1 = [], []
         for seed in range(args.seeds):
-            model = ItemClassifier(seed=seed).fit(
+            model = ItemClassifier(c=args.c, seed=seed).fit(
                 lemmas.loc[dev["item_id"]],
                 numeric.loc[dev["item_id"]],
                 y,
@@ -133,8 +133,10 @@ def learning_curve(args, dev, active, lemmas, measures):
             folds = StratifiedKFold(5, shuffle=True, random_state=seed).split(text, y)
             for train, test in folds:
                 keep = train[rng.random(len(train)) < share] if share < 1 else train
+                if len(np.unique(y[keep])) < 2:  # a small share without a positive
+                    keep = np.concatenate([keep, train[y[train] != y[keep][0]][:1]])
                 keep_active = np.flatnonzero(rng.random(len(a_y)) < share)
-                vectorizer, model = _new_model(1.0, seed)
+                vectorizer, model = _new_model(args.c, seed)
                 model.fit(
                     _features(
                         vectorizer,
@@ -175,7 +177,8 @@ def main(argv=None) -> int:
     parser.add_argument("--labels", required=True)
     parser.add_argument("--active", nargs="*", default=[])
     parser.add_argument("--target", default="anti_western")
-    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--seeds", type=int, default=5, help="fold seeds (at least 2)")
+    parser.add_argument("--c", type=float, default=1.0, help="validation.items.classifier.c")
     parser.add_argument(
         "--measures",
         nargs="*",
@@ -185,6 +188,8 @@ def main(argv=None) -> int:
     parser.add_argument("--no-embeddings", action="store_true")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
+    if args.seeds < 2:
+        parser.error("--seeds must be at least 2 (the table gives the spread over seeds)")
     inputs = load_inputs(args)
     study = feature_sets if args.study == "features" else learning_curve
     pd.DataFrame(study(args, *inputs)).to_csv(args.out, index=False, float_format="%.4f")

@@ -50,6 +50,29 @@ def getaddrinfo(host, *args, **kwargs):
     return _getaddrinfo(host, *args, **kwargs)
 
 
+def _resolver(original, name):
+    def resolve(host, *args, **kwargs):
+        text = host.decode() if isinstance(host, bytes) else host
+        if not _is_local(text):
+            _refuse(f"{name} {host!r}")
+        return original(host, *args, **kwargs)
+
+    return resolve
+
+
+def _checked_sendto(original):
+    def sendto(self, data, *args):
+        address = args[-1]
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
+            _refuse(f"sendto {address!r}")
+        return original(self, data, *args)
+
+    return sendto
+
+
+for _name in ("gethostbyname", "gethostbyname_ex", "gethostbyaddr"):
+    setattr(socket, _name, _resolver(getattr(socket, _name), _name))
+socket.socket.sendto = _checked_sendto(socket.socket.sendto)
 socket.socket.connect = _checked(_connect)
 socket.socket.connect_ex = _checked(_connect_ex)
 socket.getaddrinfo = getaddrinfo

@@ -2,6 +2,7 @@
 # function (get_*). Rule files hold rules only.
 import glob as _glob
 import os as _os
+import sys as _sys
 
 import pandas as pd
 import yaml
@@ -199,7 +200,14 @@ def get_classifier_measure_inputs(wildcards):
 def get_report_description():
     """The report's front page: with the ingest counts once a run has made them."""
     page = f"results/{CORPUS}/report/front_page.rst"
+    summary = f"results/{CORPUS}/ingest/summary.json"
     if _os.path.exists(page):
+        if _os.path.exists(summary) and _os.path.getmtime(summary) > _os.path.getmtime(page):
+            print(
+                f"Warning: {page} is older than {summary}; run `snakemake` before "
+                "`snakemake --report` so that the report's ingest counts are current",
+                file=_sys.stderr,
+            )
         return _os.path.abspath(page)
     return "workflow/report/workflow.rst"
 
