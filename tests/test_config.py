@@ -121,22 +121,28 @@ def test_unknown_key_gives_a_short_message_and_a_full_log(tmp_path):
     check_config(yaml.safe_load((ROOT / "config" / "config.yaml").read_text()), SCHEMA)
 
 
-def test_tiny_corpus_stops_after_ingest_with_a_clear_message(tmp_path):
+def run_csv_corpus(tmp_path, name, rows, extra_config="", cores="-c1", timeout=600):
+    """Run the workflow, in a fresh working directory, on a CSV corpus (id,date,text)."""
     (tmp_path / "work").mkdir()
     work = link_workflow(tmp_path / "work")
-    rows = ["id,date,text"] + [
+    (tmp_path / f"{name}.csv").write_text("\n".join(["id,date,text", *rows]) + "\n")
+    (tmp_path / f"{name}.yaml").write_text(
+        f"corpus:\n  name: {name}\n"
+        f"  path: {tmp_path / f'{name}.csv'}\n"
+        "  format: csv\n  columns: {id: id, date: date, text: text, title: '', source: ''}\n"
+        + extra_config
+    )
+    config = str(tmp_path / f"{name}.yaml")
+    proc = run_snakemake(cores, "--configfile", config, check=False, cwd=work, timeout=timeout)
+    return work, proc
+
+
+def test_tiny_corpus_stops_after_ingest_with_a_clear_message(tmp_path):
+    rows = [
         f"t{i},2004-11-{10 + i},Document number {i} says the talks went well." for i in range(12)
     ]
     rows += ["bad1,22.13.2004,A row with an impossible date in it.", "bad2,2004-11-30,x"]
-    (tmp_path / "tiny.csv").write_text("\n".join(rows) + "\n")
-    (tmp_path / "tiny.yaml").write_text(
-        "corpus:\n  name: tiny\n"
-        f"  path: {tmp_path / 'tiny.csv'}\n"
-        "  format: csv\n  columns: {id: id, date: date, text: text, title: '', source: ''}\n"
-    )
-    proc = run_snakemake(
-        "-c1", "--configfile", str(tmp_path / "tiny.yaml"), check=False, cwd=work, timeout=600
-    )
+    work, proc = run_csv_corpus(tmp_path, "tiny", rows)
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert (
@@ -154,15 +160,13 @@ def test_smallest_accepted_corpus_runs_end_to_end(tmp_path):
     """ingest.min_documents documents (50) must get through every stage."""
     import numpy as np
 
-    (tmp_path / "work").mkdir()
-    work = link_workflow(tmp_path / "work")
     rng = np.random.default_rng(5)
     syllables = ["ba", "ko", "ri", "mu", "te", "sa", "lo", "vi", "ne", "du"]
     words = sorted({"".join(rng.choice(syllables, 3)) for _ in range(400)})[:300]
     zipf = 1 / np.arange(1, len(words) + 1)
     zipf /= zipf.sum()
     western = ["The United States", "NATO", "The West", "Washington"]
-    rows = ["id,date,text"]
+    rows = []
     for i in range(50):
         sentences = [" ".join(rng.choice(words, 8, p=zipf)).capitalize() + "." for _ in range(6)]
         if i % 5 == 0:
@@ -171,16 +175,7 @@ def test_smallest_accepted_corpus_runs_end_to_end(tmp_path):
             )
         day = 1 + i % 28
         rows.append(f's{i},2004-{1 + i % 12:02d}-{day:02d},"{" ".join(sentences)}"')
-    (tmp_path / "small.csv").write_text("\n".join(rows) + "\n")
-    (tmp_path / "small.yaml").write_text(
-        "corpus:\n  name: small\n"
-        f"  path: {tmp_path / 'small.csv'}\n"
-        "  format: csv\n  columns: {id: id, date: date, text: text, title: '', source: ''}\n"
-        "language: en\n"
-    )
-    proc = run_snakemake(
-        "-c2", "--configfile", str(tmp_path / "small.yaml"), check=False, cwd=work, timeout=900
-    )
+    work, proc = run_csv_corpus(tmp_path, "small", rows, "language: en\n", "-c2", 900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     results = work / "results" / "small"
     assert (results / "tables" / "event_ranking.csv").exists()
