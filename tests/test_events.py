@@ -6,6 +6,7 @@ from schemes.events import (
     CountModel,
     ErrorRates,
     EventCatalogueError,
+    EventCatalogueSettings,
     EventStudy,
     acc_correct,
     booktabs,
@@ -363,12 +364,12 @@ def test_event_period_keeps_events_starting_within_it(tmp_path, root):
     assert len(in_period(events, {"from": "", "to": ""})) == len(events)
     assert {"rose_2003", "orange_2004", "tulip_2005"} <= set(kept["event_id"])
     assert "crimea_2014" not in set(kept["event_id"])
-    summary = run_event_catalogue(
-        root / "config" / "events.tsv", {"from": "2003-01-01", "to": "2003-12-31"}, path
-    )
+    files = ({"catalogue": root / "config" / "events.tsv"}, {"catalogue": path})
+    period = {"from": "2003-01-01", "to": "2003-12-31"}
+    summary = run_event_catalogue(EventCatalogueSettings(period), *files)
     assert summary["events"] == len(load_events(path)) >= 1
     with pytest.raises(EventCatalogueError, match="no event starts within"):
-        run_event_catalogue(root / "config" / "events.tsv", {"from": "2030-01-01", "to": ""}, path)
+        run_event_catalogue(EventCatalogueSettings({"from": "2030-01-01", "to": ""}), *files)
 
 
 def test_calibration_draws_give_probability_sums_and_wider_cis(two_events):

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+from pathlib import Path
+
+import yaml
+from jsonschema import Draft202012Validator
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+
 
 def coerce_to_schema(value, schema: dict):
     """Turn strings into the numbers/booleans the JSON schema expects.
@@ -47,10 +55,6 @@ def check_config(config: dict, schema: dict, log_path=None) -> None:
     The validator's full report (with the schema excerpts) goes to
     ``log_path`` when given, not to the terminal.
     """
-    from pathlib import Path
-
-    from jsonschema import Draft202012Validator
-
     errors = sorted(Draft202012Validator(schema).iter_errors(config), key=lambda e: list(e.path))
     if not errors:
         return
@@ -66,3 +70,38 @@ def check_config(config: dict, schema: dict, log_path=None) -> None:
         Path(log_path).write_text("\n\n".join(str(e) for e in errors) + "\n", encoding="utf-8")
         hint += f"; the validator's full report is in {log_path}"
     raise ConfigError("\n".join(lines) + f"\n({hint})")
+
+
+def merge_config(base: dict, override: dict) -> dict:
+    """``override`` merged into ``base`` key by key, nested mappings too (as ``--configfile``)."""
+    merged = copy.deepcopy(base)
+    for name, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(name), dict):
+            merged[name] = merge_config(merged[name], value)
+        else:
+            merged[name] = copy.deepcopy(value)
+    return merged
+
+
+def fill_defaults(config: dict, schema: dict) -> dict:
+    """The schema's defaults for every key the config leaves out (as Snakemake's ``validate``)."""
+    out = copy.deepcopy(config)
+    for name, sub in schema.get("properties", {}).items():
+        if name not in out and "default" in sub:
+            out[name] = copy.deepcopy(sub["default"])
+        if isinstance(out.get(name), dict):
+            out[name] = fill_defaults(out[name], sub)
+    return out
+
+
+def load_config(*paths, overrides: dict | None = None, schema_path=SCHEMA_PATH) -> dict:
+    """The configuration a run of ``snakemake --configfile <paths...>`` sees: merged,
+    coerced, checked and with the schema's defaults (for tests and tools)."""
+    schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
+    config: dict = {}
+    for path in paths:
+        config = merge_config(config, yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    config = coerce_to_schema(merge_config(config, overrides or {}), schema)
+    config = fill_defaults(config, schema)
+    check_config(config, schema)
+    return config

@@ -36,11 +36,13 @@ import logging
 import math
 import warnings
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
 from schemes.ranks import rank_confidence_sets
+from schemes.settings import Settings
 from schemes.topics import time_bins
 
 EVENT_COLUMNS = ["event_id", "label", "type", "start", "end"]
@@ -134,15 +136,25 @@ def documents_in_study(
     return doc_claims.loc[keep].reset_index(drop=True)
 
 
-def run_event_catalogue(catalogue_path: str, period: dict, output: str) -> dict:
-    """The catalogue's events within the configured period (a TSV the event rules read)."""
-    events = in_period(load_events(catalogue_path), period)
+@dataclass(frozen=True)
+class EventCatalogueSettings(Settings):
+    SECTION: ClassVar[str] = "events"
+    period: dict  # {"from": "YYYY-MM-DD", "to": ...}; empty = open
+
+
+def run_event_catalogue(settings: EventCatalogueSettings, inputs: dict, outputs: dict) -> dict:
+    """The catalogue's events within the configured period (a TSV the event rules read).
+
+    Inputs: ``catalogue`` (config/events.tsv). Outputs: ``catalogue``.
+    """
+    path = inputs["catalogue"]
+    events = in_period(load_events(path), settings.period)
     if events.empty:
-        raise EventCatalogueError(
-            f"{catalogue_path}: no event starts within events.period {period}"
-        )
-    raw = pd.read_csv(catalogue_path, sep="\t", dtype=str).fillna("")
-    raw[raw["event_id"].isin(events["event_id"])].to_csv(output, sep="\t", index=False)
+        raise EventCatalogueError(f"{path}: no event starts within events.period {settings.period}")
+    raw = pd.read_csv(path, sep="\t", dtype=str).fillna("")
+    raw[raw["event_id"].isin(events["event_id"])].to_csv(
+        outputs["catalogue"], sep="\t", index=False
+    )
     return {
         "events": len(events),
         "first": events["event_id"].iloc[0],

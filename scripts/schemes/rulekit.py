@@ -10,17 +10,37 @@ that depend on them. Nothing here imports Snakemake itself.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import logging
 import re
 import sys
 import time
 import traceback
+import typing
 from pathlib import Path
 
 
-def run(snakemake, function, **kwargs):
-    """Run ``function(**kwargs)`` with logging to ``snakemake.log[0]``."""
+def run(snakemake, function, **extra):
+    """Run one rule's function with logging to ``snakemake.log[0]``.
+
+    ``function`` is ``run_<rule>(settings, inputs, outputs, **extra)``: the
+    settings object is rebuilt from ``params.settings`` with the class the
+    function's ``settings`` annotation names, ``inputs`` and ``outputs`` are
+    the rule's named files (a name maps to a path or, for a list, to paths).
+    ``extra`` carries what is neither a setting nor a file (a wildcard, a
+    log kept on failure). The function's messages and any traceback go to
+    the log; its returned summary is logged as JSON.
+    """
+    parameters = inspect.signature(function).parameters
+    kwargs = dict(extra)
+    if "settings" in parameters and "settings" not in kwargs:
+        settings_class = typing.get_type_hints(function)["settings"]
+        kwargs["settings"] = settings_class.from_params(snakemake.params.settings)
+    if "inputs" in parameters and "inputs" not in kwargs:
+        kwargs["inputs"] = named_files(snakemake.input)
+    if "outputs" in parameters and "outputs" not in kwargs:
+        kwargs["outputs"] = named_files(snakemake.output)
     log_path = snakemake.log[0] if len(snakemake.log) else None
     handler = logging.FileHandler(log_path, mode="w") if log_path else logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -39,6 +59,13 @@ def run(snakemake, function, **kwargs):
     if summary is not None:
         log.info("summary: %s", json.dumps(summary, ensure_ascii=False, default=str))
     return summary
+
+
+def named_files(files) -> dict:
+    """A rule's named inputs or outputs as {name: path, or list of paths}."""
+    return {
+        name: list(value) if isinstance(value, list) else value for name, value in files.items()
+    }
 
 
 _IMPORT = re.compile(r"^\s*(?:from\s+schemes\.(\w+)\s+import|import\s+schemes\.(\w+))", re.M)

@@ -9,6 +9,7 @@ import yaml
 from snakemake.utils import validate
 
 from schemes.configtools import check_config, coerce_to_schema
+from schemes import events
 from schemes.events import load_events
 from schemes.rulekit import library_version
 
@@ -79,6 +80,15 @@ FIGURES = [
 wildcard_constraints:
     corpus=CORPUS,
     shard=r"\d+",
+
+
+def rule_settings(settings_class):
+    """The config keys one rule reads (its settings class's fields), as plain params.
+
+    Only these keys are the rule's params, so editing another key re-runs
+    nothing here; the rule's script rebuilds the object (schemes.rulekit.run).
+    """
+    return settings_class.from_config(config).as_params()
 
 
 def get_corpus_inputs(wildcards):

@@ -8,7 +8,7 @@ rule event_catalogue:
     conda:
         "../envs/schemes.yaml"
     params:
-        period=config["events"]["period"],
+        settings=rule_settings(events.EventCatalogueSettings),
     script:
         "../../scripts/rules/event_catalogue.py"
 
