@@ -9,7 +9,6 @@ from schemes.events import (
     EventCatalogueSettings,
     EventStudy,
     acc_correct,
-    booktabs,
     event_windows,
     in_period,
     load_correction,
@@ -19,6 +18,7 @@ from schemes.events import (
     sensitivity,
     type_contrast,
 )
+from schemes.tables import booktabs
 
 
 def catalogue(tmp_path, rows):

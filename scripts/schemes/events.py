@@ -43,11 +43,11 @@ import pandas as pd
 
 from schemes.ranks import rank_confidence_sets
 from schemes.settings import Settings
-from schemes.topics import time_bins
+from schemes.tables import TABLE_FLOAT, booktabs
+from schemes.timebins import auto_time_bin, time_bins
 
 EVENT_COLUMNS = ["event_id", "label", "type", "start", "end"]
 MEASURES = ("n_claims", "rate_per_1000", "excess_pre", "excess_model")
-TABLE_FLOAT = "%.4f"
 log = logging.getLogger(__name__)
 
 
@@ -766,51 +766,6 @@ def framing_timeseries(doc_claims: pd.DataFrame, bin_: str) -> pd.DataFrame:
     )
     series["rate_per_1000"] = 1000 * series["n_claims"] / series["n_docs"]
     return series.reset_index()
-
-
-def auto_time_bin(doc_claims: pd.DataFrame, requested: str) -> str:
-    """``auto`` gives months for day/month-dated corpora and years for year-dated ones."""
-    if requested != "auto":
-        return requested
-    coarse = (doc_claims["date_precision"] == "year").mean() if len(doc_claims) else 0
-    return "year" if coarse > 0.5 else "month"
-
-
-def booktabs(table: pd.DataFrame, caption: str, label: str, float_format: str = "{:.2f}") -> str:
-    """A LaTeX booktabs table (needs \\usepackage{booktabs})."""
-
-    def cell(value) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-            return "--"
-        if isinstance(value, float | np.floating):
-            text = float_format.format(value)
-        else:
-            text = str(value)
-        for char, escaped in [
-            ("\\", r"\textbackslash{}"),
-            ("&", r"\&"),
-            ("%", r"\%"),
-            ("_", r"\_"),
-            ("#", r"\#"),
-            ("$", r"\$"),
-        ]:
-            text = text.replace(char, escaped)
-        return text
-
-    align = "".join("r" if pd.api.types.is_numeric_dtype(table[c]) else "l" for c in table.columns)
-    lines = [
-        r"\begin{table}[htbp]",
-        r"\centering",
-        rf"\caption{{{caption}}}",
-        rf"\label{{{label}}}",
-        rf"\begin{{tabular}}{{{align}}}",
-        r"\toprule",
-        " & ".join(cell(c) for c in table.columns) + r" \\",
-        r"\midrule",
-    ]
-    lines += [" & ".join(cell(v) for v in row) + r" \\" for row in table.itertuples(index=False)]
-    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}", ""]
-    return "\n".join(lines)
 
 
 RANKING_TEX_COLUMNS = {

@@ -843,7 +843,8 @@ def run_validation_report(
     seed: int,
     outputs: dict,
 ) -> dict:
-    from schemes.events import booktabs, event_windows, load_events
+    from schemes.events import event_windows, load_events
+    from schemes.tables import booktabs
 
     items = load_gold(design_path, labels_path)
     corpus = pd.read_parquet(measures_path)

@@ -150,9 +150,8 @@ def run_lss(
     outputs: dict,
 ) -> dict:
     """Fit one LSS model per language on its sentences; score every document."""
-    from schemes.nlp import Lemmatizer
+    from schemes.nlp import Lemmatizer, load_stopwords
     from schemes.preprocess import item_lemmas, read_sentences
-    from schemes.topics import load_stopwords
 
     documents = pd.read_parquet(documents_path, columns=["doc_id", "lang"])
     sentences = read_sentences(sentences_paths, columns=["doc_id", "lemmas"])

@@ -132,6 +132,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def load_stopwords(paths: dict[str, str]) -> dict[str, set[str]]:
+    """Stopword lists, one file per language."""
+    return {lang: load_wordlist(path) for lang, path in paths.items()}
+
+
 def load_wordlist(path) -> set[str]:
     """A word list file: one entry per line, ``#`` starts a comment."""
     words = set()

@@ -32,8 +32,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from schemes.bow import DEFAULT_CHUNK, ParquetBow
-from schemes.nlp import load_wordlist
+from schemes.nlp import load_stopwords
 from schemes.preprocess import item_lemmas, shard_bounds
+from schemes.timebins import time_bins
 from schemes.topic_models import choose_k, diversity, fit_topics, frex, npmi, stability
 
 TABLE_FLOAT = "%.6f"
@@ -162,10 +163,6 @@ def doc_tokens(
     return tokenizer.transform(sentences, documents), tokenizer.vocabulary
 
 
-def load_stopwords(paths: dict[str, str]) -> dict[str, set[str]]:
-    return {lang: load_wordlist(path) for lang, path in paths.items()}
-
-
 def run_topic_tokens(
     sentences_paths,
     documents_path: str,
@@ -260,12 +257,6 @@ def topic_table(fit, top_n: int, seeded_names: list[str]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def time_bins(dates: pd.Series, bin_: str) -> pd.Series:
-    """Label each date with its period: ``year``, ``quarter`` or ``month``."""
-    freq = {"year": "Y", "quarter": "Q", "month": "M"}[bin_]
-    return dates.dt.to_period(freq).astype(str)
 
 
 class PrevalenceAccumulator:

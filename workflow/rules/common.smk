@@ -9,7 +9,18 @@ import yaml
 from snakemake.utils import validate
 
 from schemes.configtools import check_config, coerce_to_schema
-from schemes import events
+from schemes import (
+    bow,
+    claims,
+    demo,
+    events,
+    ingest,
+    itemrules,
+    lss,
+    preprocess,
+    report,
+    topics,
+)
 from schemes.events import load_events
 from schemes.rulekit import library_version
 
