@@ -9,18 +9,19 @@ import yaml
 from snakemake.utils import validate
 
 from schemes.configtools import check_config, coerce_to_schema
-from schemes import (
-    bow,
-    claims,
-    demo,
-    events,
-    ingest,
-    itemrules,
-    lss,
-    preprocess,
-    report,
-    topics,
-)
+
+# stage modules, referred to as schemes.<module> (their names would shadow
+# Snakemake's own, e.g. report())
+import schemes.bow
+import schemes.claims
+import schemes.demo
+import schemes.events
+import schemes.ingest
+import schemes.itemrules
+import schemes.lss
+import schemes.preprocess
+import schemes.report
+import schemes.topics
 from schemes.events import load_events
 from schemes.rulekit import library_version
 
@@ -223,7 +224,9 @@ def get_report_description():
     page = f"results/{CORPUS}/report/front_page.rst"
     summary = f"results/{CORPUS}/ingest/summary.json"
     if _os.path.exists(page):
-        if _os.path.exists(summary) and _os.path.getmtime(summary) > _os.path.getmtime(page):
+        if _os.path.exists(summary) and _os.path.getmtime(summary) > _os.path.getmtime(
+            page
+        ):
             print(
                 f"Warning: {page} is older than {summary}; run `snakemake` before "
                 "`snakemake --report` so that the report's ingest counts are current",

@@ -8,7 +8,7 @@ rule event_catalogue:
     conda:
         "../envs/schemes.yaml"
     params:
-        settings=rule_settings(events.EventCatalogueSettings),
+        settings=rule_settings(schemes.events.EventCatalogueSettings),
     script:
         "../../scripts/rules/event_catalogue.py"
 
