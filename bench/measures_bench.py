@@ -84,7 +84,7 @@ def main() -> None:
     import yaml
     from schemes.claims import FramingSettings, detect_claims, load_lexicon
     from schemes.classifier import ItemClassifier
-    from schemes.gold import load_gold
+    from schemes.coding import load_gold
     from schemes.itemrules import ItemRuleSettings, RussianNLP, detect_items, load_item_lexicon
     from schemes.lss import run_lss
     from schemes.nlp import Lemmatizer
@@ -176,12 +176,12 @@ def main() -> None:
     )
 
     from schemes.classifier import with_embeddings
-    from schemes.gold import item_measures
+    from schemes.measures import lexicon_measures
 
     # the classifier's inputs as the pipeline builds them: its configured
     # measures (validation.items.classifier.measures) and the embeddings
     chosen = config["validation"]["items"]["classifier"]["measures"]
-    measures, measure_seconds = timed(item_measures, doc_claims, candidates, None)
+    measures, measure_seconds = timed(lexicon_measures, doc_claims, candidates)
     measures = measures.set_index("doc_id")[chosen]
     languages = documents.set_index("doc_id")["lang"]
     numeric, embedding_seconds = timed(with_embeddings, measures, lemmas, languages)
@@ -191,15 +191,14 @@ def main() -> None:
     labels = load_gold(ROOT / gold["design"], ROOT / gold["labels"])
     dev = labels[labels["split"] == "dev"]
     dev = dev[dev["item_id"].isin(numeric.index)]
+    features = numeric.assign(lemmas=lemmas.reindex(numeric.index).fillna(""))
     model, fit_seconds = timed(
         ItemClassifier(seed=0).fit,
-        lemmas.reindex(dev["item_id"]).fillna(""),
-        numeric.loc[dev["item_id"]],
+        features.loc[dev["item_id"]],
         dev["anti_western"].to_numpy(int),
         1 / dev["inclusion_probability"].to_numpy(float),
     )
-    all_lemmas = lemmas.reindex(numeric.index).fillna("")
-    _, scoring_seconds = timed(model.predict_proba, all_lemmas, numeric)
+    _, scoring_seconds = timed(model.predict_proba, features)
     add(
         "classifier, scoring only (TF-IDF + embeddings + " + ", ".join(chosen) + ")",
         scoring_seconds,

@@ -8,12 +8,14 @@ import pytest
 from schemes.active import (
     COLUMNS,
     SELECTION_COLUMNS,
+    ActiveLearningSettings,
+    ActiveSettings,
     decision_threshold,
     run_active_learning,
     select_for_coding,
     uncertainty,
 )
-from schemes.gold import CODE_FIELDS, GoldFileError
+from schemes.coding import CODE_FIELDS, CodedFileError
 
 
 def logistic(x):
@@ -51,7 +53,7 @@ def test_the_most_uncertain_uncoded_items_are_chosen_and_coded_ones_never():
     coded.add("d999")
     lemmas = distinct_lemmas(probability.index)
 
-    chosen = select_for_coding(probability, t, lemmas, coded, n=7, pool_factor=1, seed=0)
+    chosen = select_for_coding(probability, t, lemmas, exclude=coded, n=7, pool_factor=1)
     assert list(chosen.columns) == COLUMNS
     assert not set(chosen["item_id"]) & coded
     expected = [i for i in ids if i not in coded][:7]
@@ -63,7 +65,7 @@ def test_the_most_uncertain_uncoded_items_are_chosen_and_coded_ones_never():
     assert chosen["probability"].tolist() == probability[expected].tolist()
 
     # with a large pool the chosen items still come from the most uncertain 7 * 3
-    wide = select_for_coding(probability, t, lemmas, coded, n=7, pool_factor=3, seed=0)
+    wide = select_for_coding(probability, t, lemmas, exclude=coded, n=7, pool_factor=3)
     assert wide["uncertainty_rank"].max() <= 21
     assert not set(wide["item_id"]) & coded
 
@@ -85,10 +87,10 @@ def test_farthest_first_spreads_over_groups_of_near_duplicates():
     probability = pd.Series(logistic(offsets), index=ids)
     lemmas = pd.Series(texts, index=ids)
 
-    only_uncertain = select_for_coding(probability, t, lemmas, set(), n=3, pool_factor=1, seed=0)
+    only_uncertain = select_for_coding(probability, t, lemmas, exclude=set(), n=3, pool_factor=1)
     assert only_uncertain["item_id"].tolist() == ["a0", "a1", "a2"]  # duplicates
 
-    chosen = select_for_coding(probability, t, lemmas, set(), n=3, pool_factor=10, seed=0)
+    chosen = select_for_coding(probability, t, lemmas, exclude=set(), n=3, pool_factor=10)
     assert chosen["item_id"].iat[0] == "a0"  # starts from the most uncertain item
     assert {i[0] for i in chosen["item_id"]} == {"a", "b", "c"}
     # the next ones are the most uncertain of their groups (ties go to uncertainty)
@@ -96,7 +98,7 @@ def test_farthest_first_spreads_over_groups_of_near_duplicates():
     assert chosen["min_distance"].iloc[1:].to_numpy() == pytest.approx(1.0)
 
     # with a fourth pick every candidate is a near-duplicate of something chosen
-    four = select_for_coding(probability, t, lemmas, set(), n=4, pool_factor=10, seed=0)
+    four = select_for_coding(probability, t, lemmas, exclude=set(), n=4, pool_factor=10)
     assert four["min_distance"].iat[3] < 0.5
     # and an exact duplicate of a chosen item is the last resort
     assert four["item_id"].iat[3] != "a1"
@@ -106,11 +108,15 @@ def test_items_without_lemmas_are_not_all_taken_as_maximally_diverse():
     ids = ["e0", "e1", "e2", "e3", "e4", "t0", "t1", "t2"]
     probability = pd.Series(logistic(np.arange(1, 9) * 0.1), index=ids)
     lemmas = pd.Series(["", "", "", "", "", "one two", "three four", "five six"], index=ids)
-    chosen = select_for_coding(probability, 0.5, lemmas.drop("e4"), set(), 4, 2, seed=0)
+    chosen = select_for_coding(
+        probability, 0.5, lemmas.drop("e4"), exclude=set(), n=4, pool_factor=2
+    )
     assert chosen["item_id"].tolist() == ["e0", "t0", "t1", "t2"]
 
     # no lemmas at all: uncertainty order
-    nothing = select_for_coding(probability, 0.5, pd.Series(dtype=str), set(), 3, 3, seed=0)
+    nothing = select_for_coding(
+        probability, 0.5, pd.Series(dtype=str), exclude=set(), n=3, pool_factor=3
+    )
     assert nothing["item_id"].tolist() == ["e0", "e1", "e2"]
 
 
@@ -123,16 +129,14 @@ def test_selection_is_deterministic_and_independent_of_input_order():
     probability = pd.Series(np.round(rng.random(400), 2), index=ids)
     coded = set(rng.choice(ids, size=50, replace=False))
 
-    first = select_for_coding(probability, 0.37, lemmas, coded, 25, 4, seed=11)
-    again = select_for_coding(probability, 0.37, lemmas, coded, 25, 4, seed=11)
+    first = select_for_coding(probability, 0.37, lemmas, exclude=coded, n=25, pool_factor=4)
+    again = select_for_coding(probability, 0.37, lemmas, exclude=coded, n=25, pool_factor=4)
     pd.testing.assert_frame_equal(first, again)
     order = rng.permutation(400)
     shuffled = select_for_coding(
-        probability.iloc[order], 0.37, lemmas.iloc[order[::-1]], coded, 25, 4, seed=11
+        probability.iloc[order], 0.37, lemmas.iloc[order[::-1]], exclude=coded, n=25, pool_factor=4
     )
     pd.testing.assert_frame_equal(first, shuffled)
-    other_seed = select_for_coding(probability, 0.37, lemmas, coded, 25, 4, seed=12)
-    pd.testing.assert_frame_equal(first, other_seed)  # no random step
     assert first["item_id"].is_unique and not set(first["item_id"]) & coded
     assert first["uncertainty_rank"].max() <= 100
 
@@ -143,13 +147,15 @@ def test_more_items_asked_than_left_zero_and_bad_arguments(caplog):
     lemmas = distinct_lemmas(ids)
     coded = {"d0", "d1", "d2", "d3"}
     with caplog.at_level(logging.WARNING, logger="schemes.active"):
-        chosen = select_for_coding(probability, 0.5, lemmas, coded, n=20, pool_factor=5, seed=0)
+        chosen = select_for_coding(probability, 0.5, lemmas, exclude=coded, n=20, pool_factor=5)
     assert sorted(chosen["item_id"]) == ["d4", "d5", "d6", "d7", "d8", "d9"]
     assert "only 6 un-coded items" in caplog.text
 
-    none = select_for_coding(probability, 0.5, lemmas, coded, n=0, pool_factor=5, seed=0)
+    none = select_for_coding(probability, 0.5, lemmas, exclude=coded, n=0, pool_factor=5)
     assert none.empty and list(none.columns) == COLUMNS
-    everything_coded = select_for_coding(probability, 0.5, lemmas, set(ids), 5, 5, seed=0)
+    everything_coded = select_for_coding(
+        probability, 0.5, lemmas, exclude=set(ids), n=5, pool_factor=5
+    )
     assert everything_coded.empty and list(everything_coded.columns) == COLUMNS
 
     for bad in (
@@ -161,10 +167,15 @@ def test_more_items_asked_than_left_zero_and_bad_arguments(caplog):
     ):
         arguments = {"threshold": 0.5, "n": 3, "pool_factor": 2, **bad}
         with pytest.raises(ValueError):
-            select_for_coding(probability, lemmas=lemmas, exclude=set(), seed=0, **arguments)
+            select_for_coding(probability, lemmas=lemmas, exclude=set(), **arguments)
     with pytest.raises(ValueError, match="repeated"):
         select_for_coding(
-            pd.concat([probability, probability.iloc[:1]]), 0.5, lemmas, set(), 3, 2, seed=0
+            pd.concat([probability, probability.iloc[:1]]),
+            0.5,
+            lemmas,
+            exclude=set(),
+            n=3,
+            pool_factor=2,
         )
 
 
@@ -220,15 +231,19 @@ def write_fixture(tmp_path, n_docs=40):
     return documents, shards, threshold, set(coded)
 
 
-def _arguments(tmp_path, shards, **settings):
-    """run_active_learning's inputs from write_fixture, with the given n, pool_factor, ..."""
-    return dict(
-        documents_path=tmp_path / "documents.parquet",
-        sentences_paths=shards,
-        scores_path=tmp_path / "scores.parquet",
-        design_path=tmp_path / "design.csv",
-        **settings,
+def _arguments(tmp_path, shards, *, n, pool_factor, seed, max_chars, active=()):
+    """run_active_learning's settings and inputs for the files of write_fixture."""
+    settings = ActiveLearningSettings(
+        active=ActiveSettings(n=n, pool_factor=pool_factor), seed=seed, max_chars=max_chars
     )
+    inputs = {
+        "documents": tmp_path / "documents.parquet",
+        "sentences": shards,
+        "scores": tmp_path / "scores.parquet",
+        "design": tmp_path / "design.csv",
+        "active": list(active),
+    }
+    return settings, inputs
 
 
 def test_run_active_learning_writes_selection_and_coder_file(tmp_path):
@@ -238,7 +253,7 @@ def test_run_active_learning_writes_selection_and_coder_file(tmp_path):
         "to_code": tmp_path / "active_to_code.csv",
     }
     arguments = _arguments(tmp_path, shards, n=8, pool_factor=2, seed=4, max_chars=12)
-    summary = run_active_learning(**arguments, outputs=outputs)
+    summary = run_active_learning(*arguments, outputs)
 
     selection = pd.read_csv(outputs["selection"], dtype={"item_id": str})
     assert list(selection.columns) == SELECTION_COLUMNS
@@ -274,7 +289,7 @@ def test_run_active_learning_writes_selection_and_coder_file(tmp_path):
 
     # same inputs, same files
     again = {k: tmp_path / f"again_{v.name}" for k, v in outputs.items()}
-    run_active_learning(**arguments, outputs=again)
+    run_active_learning(*arguments, again)
     for key in outputs:
         assert outputs[key].read_text() == again[key].read_text()
 
@@ -284,16 +299,11 @@ def test_run_active_learning_rejects_a_design_of_another_corpus(tmp_path):
     pd.DataFrame({"item_id": ["other1", "other2"], "split": "dev"}).to_csv(
         tmp_path / "other.csv", index=False
     )
-    with pytest.raises(GoldFileError, match="another corpus"):
+    with pytest.raises(CodedFileError, match="another corpus"):
+        settings, inputs = _arguments(tmp_path, shards, n=5, pool_factor=2, seed=0, max_chars=100)
         run_active_learning(
-            tmp_path / "documents.parquet",
-            shards,
-            tmp_path / "scores.parquet",
-            tmp_path / "other.csv",
-            5,
-            2,
-            0,
-            100,
+            settings,
+            {**inputs, "design": tmp_path / "other.csv"},
             {"selection": tmp_path / "s.csv", "to_code": tmp_path / "t.csv"},
         )
 
@@ -302,7 +312,7 @@ def test_items_coded_in_earlier_rounds_are_never_proposed_again(tmp_path):
     documents, shards, _, coded = write_fixture(tmp_path)
     arguments = _arguments(tmp_path, shards, n=8, pool_factor=1, seed=4, max_chars=100)
     first = {k: tmp_path / f"first_{k}.csv" for k in ("selection", "to_code")}
-    run_active_learning(**arguments, outputs=first)
+    run_active_learning(*arguments, first)
     round_one = pd.read_csv(first["to_code"], dtype=str, keep_default_na=False)
     round_one["claim"] = "0"
     round_one["anti_western"] = "0"
@@ -310,9 +320,16 @@ def test_items_coded_in_earlier_rounds_are_never_proposed_again(tmp_path):
     round_one["coder"] = "C9"
     round_one.drop(columns=["text", "truncated"]).to_csv(tmp_path / "round1.csv", index=False)
     second = {k: tmp_path / f"second_{k}.csv" for k in ("selection", "to_code")}
-    summary = run_active_learning(
-        **arguments, outputs=second, active_paths=[tmp_path / "round1.csv"]
+    settings, inputs = _arguments(
+        tmp_path,
+        shards,
+        n=8,
+        pool_factor=1,
+        seed=4,
+        max_chars=100,
+        active=[tmp_path / "round1.csv"],
     )
+    summary = run_active_learning(settings, inputs, second)
     chosen = set(pd.read_csv(second["selection"], dtype=str)["item_id"])
     assert summary["earlier_rounds_excluded"] == 8
     assert not chosen & set(round_one["item_id"]) and not chosen & coded

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from schemes.classifier import ItemClassifier, run_item_classifier
+from schemes.classifier import ItemClassifier, ItemClassifierSettings, run_item_classifier
 
 
 def corpus(n=3000, seed=0):
@@ -22,15 +22,28 @@ def corpus(n=3000, seed=0):
     return pd.DataFrame(rows)
 
 
+def classifier_settings(measures, seed=0):
+    """The classifier's settings for a test: no embeddings, the given feature measures."""
+    return ItemClassifierSettings(
+        target="anti_western",
+        c=1.0,
+        folds=5,
+        embeddings=False,
+        measures=measures,
+        seed=seed,
+        bootstrap=0,
+    )
+
+
 def test_classifier_separates_and_calibrates_to_the_population():
     data = corpus()
     train, held = data.iloc[:1500], data.iloc[1500:]
-    numeric = pd.DataFrame(index=data.index)
     model = ItemClassifier(seed=1).fit(
-        train["lemmas"], numeric.loc[train.index], train["claim"].to_numpy(), np.ones(len(train))
+        train[["lemmas"]], train["claim"].to_numpy(), np.ones(len(train))
     )
-    probability = model.predict_proba(held["lemmas"], numeric.loc[held.index])
-    flagged = probability >= model.threshold
+    probability = model.predict_proba(held[["lemmas"]])[:, 1]
+    flagged = probability >= model.threshold_
+    assert (model.predict(held[["lemmas"]]) == flagged).all()
     truth = held["claim"].to_numpy().astype(bool)
     assert (flagged & truth).sum() / truth.sum() > 0.8
     assert (flagged & truth).sum() / flagged.sum() > 0.8
@@ -69,16 +82,14 @@ def test_run_item_classifier_never_reads_the_test_labels(tmp_path):
             "features": tmp_path / f"features_{name}.csv",
         }
         summary = run_item_classifier(
-            [sentences],
-            measures,
-            tmp_path / "design.csv",
-            tmp_path / f"labels_{name}.csv",
-            "anti_western",
-            1.0,
-            5,
-            3,
+            classifier_settings(measures=["lss_score"], seed=3),
+            {
+                "sentences": [sentences],
+                "measures": measures,
+                "design": tmp_path / "design.csv",
+                "labels": tmp_path / f"labels_{name}.csv",
+            },
             outputs[name],
-            feature_measures=["lss_score"],
         )
         assert summary["dev_items"] == 300
     a = pd.read_parquet(outputs["a"]["scores"])
@@ -90,22 +101,17 @@ def test_run_item_classifier_never_reads_the_test_labels(tmp_path):
 def test_actively_coded_items_train_the_model_but_not_its_calibration():
     data = corpus(2000, seed=3)
     dev, active = data.iloc[:300], data.iloc[300:1300]
-    numeric = pd.DataFrame(index=data.index)
-    plain = ItemClassifier(seed=1).fit(
-        dev["lemmas"], numeric.loc[dev.index], dev["claim"].to_numpy(), np.ones(len(dev))
-    )
+    plain = ItemClassifier(seed=1).fit(dev[["lemmas"]], dev["claim"].to_numpy(), np.ones(len(dev)))
     # active items whose labels say the opposite of the dev items' pattern
     flipped = 1 - active["claim"].to_numpy()
-    extra = (active["lemmas"], numeric.loc[active.index], flipped)
     model = ItemClassifier(seed=1).fit(
-        dev["lemmas"],
-        numeric.loc[dev.index],
+        dev[["lemmas"]],
         dev["claim"].to_numpy(),
         np.ones(len(dev)),
-        extra=extra,
+        extra=(active[["lemmas"]], flipped),
     )
     # calibration and threshold still come from the dev items' out-of-fold scores only
-    assert len(model.oof_probability) == len(dev)
+    assert len(model.oof_probability_) == len(dev)
     coef = model.top_features(200).set_index("feature")["coefficient"]
     plain_coef = plain.top_features(200).set_index("feature")["coefficient"]
     # the active items did reach the model: the marker's weight fell
@@ -114,20 +120,19 @@ def test_actively_coded_items_train_the_model_but_not_its_calibration():
 
 def test_calibration_draws_start_with_the_fit_and_vary_around_it():
     data = corpus(1200, seed=4)
-    numeric = pd.DataFrame(index=data.index)
     model = ItemClassifier(seed=1).fit(
-        data["lemmas"], numeric, data["claim"].to_numpy(), np.ones(len(data))
+        data[["lemmas"]], data["claim"].to_numpy(), np.ones(len(data))
     )
     draws = model.calibration_draws(np.array(["s"] * len(data)), n_boot=200, seed=3)
     assert list(draws.columns) == ["replicate", "a", "b"] and len(draws) == 201
-    assert draws.loc[0, "a"] == pytest.approx(model.platt.coef_[0][0])
-    assert draws.loc[0, "b"] == pytest.approx(model.platt.intercept_[0])
+    assert draws.loc[0, "a"] == pytest.approx(model.platt_.coef_[0][0])
+    assert draws.loc[0, "b"] == pytest.approx(model.platt_.intercept_[0])
     assert draws["a"].iloc[1:].std() > 0
     low, high = draws["a"].iloc[1:].quantile([0.025, 0.975])
     assert low < draws.loc[0, "a"] < high
     # the scores the report and the event stage use map to the same probabilities
-    score = model.decision_score(data["lemmas"], numeric)
-    assert np.allclose(model.calibrate(score), model.predict_proba(data["lemmas"], numeric))
+    score = model.decision_function(data[["lemmas"]])
+    assert np.allclose(model.calibrate(score), model.predict_proba(data[["lemmas"]])[:, 1])
 
 
 def test_embedding_columns_join_the_features():
@@ -163,31 +168,33 @@ def test_only_the_configured_measures_become_features(tmp_path):
     labels["reason"] = np.where(labels["claim"] == 1, "marker words", "")
     labels.to_csv(tmp_path / "labels.csv", index=False)
     outputs = {"scores": tmp_path / "scores.parquet", "features": tmp_path / "features.csv"}
-    args = [[sentences], tmp_path / "measures.parquet", tmp_path / "design.csv"]
-    args += [tmp_path / "labels.csv", "anti_western", 1.0, 5, 0, outputs]
-    summary = run_item_classifier(*args, feature_measures=["lexicon_any"])
+    inputs = {
+        "sentences": [sentences],
+        "measures": tmp_path / "measures.parquet",
+        "design": tmp_path / "design.csv",
+        "labels": tmp_path / "labels.csv",
+    }
+    summary = run_item_classifier(classifier_settings(["lexicon_any"]), inputs, outputs)
     assert summary["feature_measures"] == ["lexicon_any"]
     features = pd.read_csv(outputs["features"])
     named = set(features["feature"]) & {"lexicon_any", "lss_score", "seeded_topic_share"}
     assert named == {"lexicon_any"}  # an informative measure, and the only one allowed in
     with pytest.raises(ValueError, match="unknown measure"):
-        run_item_classifier(*args, feature_measures=["rule_score"])
+        run_item_classifier(classifier_settings(["rule_score"]), inputs, outputs)
 
 
 def test_actively_coded_items_get_out_of_fold_scores():
     data = corpus(1500, seed=6)
     dev, active = data.iloc[:400], data.iloc[400:800]
-    numeric = pd.DataFrame(index=data.index)
     model = ItemClassifier(seed=1).fit(
-        dev["lemmas"],
-        numeric.loc[dev.index],
+        dev[["lemmas"]],
         dev["claim"].to_numpy(),
         np.ones(len(dev)),
-        extra=(active["lemmas"], numeric.loc[active.index], active["claim"].to_numpy()),
+        extra=(active[["lemmas"]], active["claim"].to_numpy()),
     )
-    assert len(model.extra_oof_score) == len(active)
-    in_sample = model.decision_score(active["lemmas"], numeric.loc[active.index])
+    assert len(model.extra_oof_score_) == len(active)
+    in_sample = model.decision_function(active[["lemmas"]])
     # every active item was scored by a model that did not see it: not the in-sample scores
-    assert not np.allclose(model.extra_oof_score, in_sample)
+    assert not np.allclose(model.extra_oof_score_, in_sample)
     truth = active["claim"].to_numpy().astype(bool)
-    assert model.extra_oof_score[truth].mean() > model.extra_oof_score[~truth].mean()
+    assert model.extra_oof_score_[truth].mean() > model.extra_oof_score_[~truth].mean()

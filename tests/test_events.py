@@ -1,23 +1,27 @@
 import numpy as np
 import pandas as pd
 import pytest
+from schemes.catalogue import (
+    EventCatalogueError,
+    EventCatalogueSettings,
+    documents_in_study,
+    event_windows,
+    in_period,
+    load_events,
+    run_event_catalogue,
+)
 from schemes.events import (
     Calibration,
     CountModel,
     ErrorRates,
-    EventCatalogueError,
-    EventCatalogueSettings,
     EventStudy,
     acc_correct,
-    event_windows,
-    in_period,
+    event_topic_profile,
     load_correction,
-    load_events,
     rank_events,
-    run_event_catalogue,
-    sensitivity,
     type_contrast,
 )
+from schemes.sensitivity import sensitivity
 from schemes.tables import booktabs
 
 
@@ -81,9 +85,17 @@ def doc_claims_for(days_and_counts):
     )
 
 
+STUDY = dict(min_baseline_docs=50, unit="document", model_bin="month", model_degree=1)
+
+
 def study_for(doc_claims, events, before=0, after=0, baseline=60, min_base=50, unit="document"):
     return EventStudy(
-        doc_claims, event_windows(events, before, after, baseline), min_base, unit, "month", 1
+        doc_claims,
+        event_windows(events, before, after, baseline_days=baseline),
+        min_baseline_docs=min_base,
+        unit=unit,
+        model_bin="month",
+        model_degree=1,
     )
 
 
@@ -112,7 +124,7 @@ def two_events(tmp_path):
 
 def test_rates_baselines_score_and_rank_on_a_constructed_corpus(two_events):
     doc_claims, events = two_events
-    table, replicates = rank_events(study_for(doc_claims, events), "excess_pre", 500, 1)
+    table, replicates = rank_events(study_for(doc_claims, events), "excess_pre", n_boot=500, seed=1)
     table = table.set_index("event_id")
     assert table.loc["a", "n_docs"] == 100 and table.loc["a", "n_claims"] == 30
     assert table.loc["a", "rate_per_1000"] == pytest.approx(300)
@@ -205,7 +217,7 @@ def test_event_without_documents_gets_no_score_and_no_rank(tmp_path):
         )
     )
     table, _ = rank_events(
-        study_for(doc_claims_for(rows), events, min_base=5), "excess_pre", 200, 1
+        study_for(doc_claims_for(rows), events, min_base=5), "excess_pre", n_boot=200, seed=1
     )
     late = table.set_index("event_id").loc["z"]
     assert late["n_docs"] == 0 and np.isnan(late["score"]) and pd.isna(late["rank"])
@@ -235,7 +247,7 @@ def test_type_contrast_exact_permutation_p_value():
     reps = np.tile(table["score"].to_numpy(), (200, 1)) + np.random.default_rng(0).normal(
         0, 0.5, (200, 6)
     )
-    result = type_contrast(table, reps, "a", "b", 1000, 1)
+    result = type_contrast(table, reps, ("a", "b"), n_permutations=1000, seed=1)
     assert result["difference"] == pytest.approx(9) and result["exact"]
     assert result["permutations"] == 20 and result["p_permutation"] == pytest.approx(0.1)
     assert result["ci_low"] < 9 < result["ci_high"]
@@ -245,16 +257,32 @@ def test_type_contrast_monte_carlo_and_missing_type():
     rng = np.random.default_rng(1)
     scores = np.concatenate([rng.normal(0, 1, 15), rng.normal(0, 1, 15)])
     table = contrast_table(scores, ["a"] * 15 + ["b"] * 15)
-    result = type_contrast(table, np.tile(scores, (50, 1)), "a", "b", 2000, 1)
+    result = type_contrast(table, np.tile(scores, (50, 1)), ("a", "b"), n_permutations=2000, seed=1)
     assert not result["exact"] and result["permutations"] == 2000
     assert result["p_permutation"] > 0.05
-    assert np.isnan(type_contrast(table, np.tile(scores, (5, 1)), "a", "zzz", 100, 1)["difference"])
+    assert np.isnan(
+        type_contrast(table, np.tile(scores, (5, 1)), ("a", "zzz"), n_permutations=100, seed=1)[
+            "difference"
+        ]
+    )
+
+
+def grid(windows, measures, baseline=(60, 50)):
+    """The sensitivity grid's keyword arguments (monthly count model of degree 1)."""
+    return dict(
+        window_grid=windows,
+        measures=measures,
+        baseline_days=baseline[0],
+        min_baseline_docs=baseline[1],
+        model_bin="month",
+        model_degree=1,
+    )
 
 
 def test_sensitivity_grid_gives_tau_and_flags_movers(two_events):
     doc_claims, events = two_events
     long, tau, spread = sensitivity(
-        doc_claims, events, [(0, 0), (5, 5)], ["n_claims", "excess_pre"], 60, 50, "month", 1
+        doc_claims, events, **grid([(0, 0), (5, 5)], ["n_claims", "excess_pre"])
     )
     assert long["setting"].nunique() == 4
     assert tau.shape == (4, 5)
@@ -262,7 +290,7 @@ def test_sensitivity_grid_gives_tau_and_flags_movers(two_events):
         {"doc_id": doc_claims["doc_id"], "topic_share_x": doc_claims["n_claims"] / 2}
     )
     long, tau, _ = sensitivity(
-        doc_claims, events, [(0, 0)], ["n_claims"], 60, 50, "month", 1, topic_share=share
+        doc_claims, events, **grid([(0, 0)], ["n_claims"]), topic_share=share
     )
     assert set(long["measure"]) == {"n_claims", "excess_topic_share_x"}
     top = long[long["measure"] == "excess_topic_share_x"].set_index("event_id")
@@ -291,15 +319,13 @@ def test_sensitivity_tolerates_events_without_documents(tmp_path):
         )
     )
     long, tau, spread = sensitivity(
-        doc_claims_for(rows), events, [(0, 0), (1, 1)], ["n_claims"], 10, 5, "month", 1
+        doc_claims_for(rows), events, **grid([(0, 0), (1, 1)], ["n_claims"], baseline=(10, 5))
     )
     assert long.loc[long["event_id"] == "z", "rank"].isna().all()
     assert spread.set_index("event_id").loc["z"].isna()["rank_min"]
 
 
 def test_event_topic_profile_difference_and_ci(tmp_path):
-    from schemes.events import event_topic_profile
-
     days = list(pd.date_range("2004-01-01", "2004-03-31"))
     doc_claims = doc_claims_for([(d, 0) for d in days])
     in_event = (doc_claims["date"] >= "2004-03-01").to_numpy()
@@ -311,9 +337,9 @@ def test_event_topic_profile_difference_and_ci(tmp_path):
     profile = event_topic_profile(
         doc_topics,
         doc_claims,
-        event_windows(events, 0, 0, 59),
-        10,
-        pd.DataFrame({"topic": [0, 1], "label": ["T0", "T1"]}),
+        event_windows(events, 0, 0, baseline_days=59),
+        min_baseline_docs=10,
+        topics=pd.DataFrame({"topic": [0, 1], "label": ["T0", "T1"]}),
     ).set_index("topic")
     assert profile.loc[0, "difference"] == pytest.approx(0.6)
     assert profile.loc[0, "ci_low"] <= 0.6 <= profile.loc[0, "ci_high"]
@@ -322,14 +348,14 @@ def test_event_topic_profile_difference_and_ci(tmp_path):
 
 def test_acc_correct_inverts_the_decisions_error_rates():
     # 1,000 items, 100 true claims; tpr 0.6, fpr 0.05 flag 60 + 45 = 105
-    assert acc_correct(105.0, 1000.0, 0.6, 0.05) == pytest.approx(100)
-    assert acc_correct(10.0, 1000.0, 0.6, 0.05) == 0  # below the false-positive floor
-    assert np.isnan(acc_correct(50.0, 1000.0, 0.3, 0.3))  # uninformative decision
+    assert acc_correct(105.0, 1000.0, tpr=0.6, fpr=0.05) == pytest.approx(100)
+    assert acc_correct(10.0, 1000.0, tpr=0.6, fpr=0.05) == 0  # below the false-positive floor
+    assert np.isnan(acc_correct(50.0, 1000.0, tpr=0.3, fpr=0.3))  # uninformative decision
 
 
 def test_correction_changes_counts_and_widens_cis_with_measurement_draws(two_events):
     doc_claims, events = two_events
-    plain, _ = rank_events(study_for(doc_claims, events), "rate_per_1000", 400, 1)
+    plain, _ = rank_events(study_for(doc_claims, events), "rate_per_1000", n_boot=400, seed=1)
     point = np.array([0.8, 0.02])
     exact = ErrorRates(np.r_[0.8, np.full(400, 0.8)], np.r_[0.02, np.full(400, 0.02)])
     rng = np.random.default_rng(0)
@@ -339,9 +365,12 @@ def test_correction_changes_counts_and_widens_cis_with_measurement_draws(two_eve
     tables = {}
     for name, correction in (("exact", exact), ("noisy", noisy)):
         study = EventStudy(
-            doc_claims, event_windows(events, 0, 0, 60), 50, "document", "month", 1, correction
+            doc_claims,
+            event_windows(events, 0, 0, baseline_days=60),
+            **STUDY,
+            correction=correction,
         )
-        tables[name], _ = rank_events(study, "rate_per_1000", 400, 1)
+        tables[name], _ = rank_events(study, "rate_per_1000", n_boot=400, seed=1)
     plain, exact_t, noisy_t = (t.set_index("event_id") for t in (plain, *tables.values()))
     # event a: 30 flagged of 100 -> (30 - 0.02 * 100) / 0.78
     assert exact_t.loc["a", "n_claims"] == pytest.approx((30 - point[1] * 100) / 0.78)
@@ -384,16 +413,16 @@ def test_calibration_draws_give_probability_sums_and_wider_cis(two_events):
     noisy = Calibration(
         np.r_[1.5, rng.normal(1.5, 0.5, 400)], np.r_[-1.0, rng.normal(-1.0, 1.0, 400)], score
     )
-    windows = event_windows(events, 0, 0, 60)
+    windows = event_windows(events, 0, 0, baseline_days=60)
     plain, _ = rank_events(
-        EventStudy(doc_claims, windows, 50, "document", "month", 1), "rate_per_1000", 400, 2
+        EventStudy(doc_claims, windows, **STUDY), "rate_per_1000", n_boot=400, seed=2
     )
     tables = {
         name: rank_events(
-            EventStudy(doc_claims, windows, 50, "document", "month", 1, model),
+            EventStudy(doc_claims, windows, **STUDY, correction=model),
             "rate_per_1000",
-            400,
-            2,
+            n_boot=400,
+            seed=2,
         )[0].set_index("event_id")
         for name, model in (("fixed", fixed), ("noisy", noisy))
     }
@@ -423,10 +452,10 @@ def test_load_correction_reads_either_model(tmp_path, two_events):
 def test_type_contrast_joins_types_with_plus():
     table = contrast_table([5.0, 4.0, 1.0, 2.0, 0.0], ["a", "a", "b", "c", "c"])
     replicates = np.tile(table["score"].to_numpy(), (50, 1))
-    joined = type_contrast(table, replicates, "a", "b+c", 1000, 0)
+    joined = type_contrast(table, replicates, ("a", "b+c"), n_permutations=1000, seed=0)
     assert (joined["n_a"], joined["n_b"]) == (2, 3)
     assert joined["difference"] == pytest.approx(4.5 - 1.0)
-    assert type_contrast(table, replicates, "a", "b", 1000, 0)["n_b"] == 1
+    assert type_contrast(table, replicates, ("a", "b"), n_permutations=1000, seed=0)["n_b"] == 1
 
 
 def test_empty_catalogue_file_is_named(tmp_path):
@@ -437,15 +466,15 @@ def test_empty_catalogue_file_is_named(tmp_path):
 
 
 def test_study_period_drops_documents_far_outside_the_ranked_events(two_events):
-    from schemes.events import documents_in_study
-
     doc_claims, events = two_events
     late = doc_claims.assign(
         date=doc_claims["date"] + pd.DateOffset(years=15),
         date_end=doc_claims["date_end"] + pd.DateOffset(years=15),
         doc_id=doc_claims["doc_id"] + "_late",
     )
-    kept = documents_in_study(pd.concat([doc_claims, late]), events, 0, 0, 60)
+    kept = documents_in_study(
+        pd.concat([doc_claims, late]), events, days_before=0, days_after=0, baseline_days=60
+    )
     assert not kept["doc_id"].str.endswith("_late").any()
     assert kept["date"].min() >= pd.Timestamp("2004-04-02")  # 60 days before event a
     assert kept["date"].max() <= pd.Timestamp("2004-10-10")
@@ -462,6 +491,6 @@ def test_error_rate_draws_without_a_rate_are_dropped_and_no_draws_use_the_point(
     assert load_correction(path, doc_claims).n_draws == 1
     alone = ErrorRates(np.array([0.8]), np.array([0.02]))
     study = EventStudy(
-        doc_claims, event_windows(events, 0, 0, 60), 50, "document", "month", 1, alone
+        doc_claims, event_windows(events, 0, 0, baseline_days=60), **STUDY, correction=alone
     )
     assert np.isfinite(study.bootstrap(50, 1)["rate_per_1000"]).all()

@@ -1,7 +1,8 @@
 import hashlib
 
 import pandas as pd
-from schemes.figures import run_figure
+from conftest import ROOT
+from schemes.figures import FIGURES, FigureSettings, run_figure
 
 
 def write_tables(tmp_path):
@@ -44,8 +45,16 @@ def test_figures_are_written_in_every_format_and_byte_identical(tmp_path):
         digests = []
         for attempt in ("1", "2"):
             paths = [str(tmp_path / f"{name}{attempt}.{fmt}") for fmt in ("png", "pdf", "svg")]
-            run_figure(name, inputs, paths, dpi=80)
+            outputs = {"png": paths[0], "other": paths[1:]}
+            run_figure(FigureSettings(dpi=80), inputs, outputs, figure=name)
             digests.append([hashlib.sha256(open(p, "rb").read()).hexdigest() for p in paths])
         assert digests[0] == digests[1], name
         assert (tmp_path / f"{name}1.pdf").read_bytes().startswith(b"%PDF")
         assert b"<svg" in (tmp_path / f"{name}1.svg").read_bytes()[:500]
+
+
+def test_every_registered_figure_has_a_caption_and_a_category():
+    for name, spec in FIGURES.items():
+        caption = ROOT / "workflow" / "report" / "figures" / f"{name}.rst"
+        assert caption.exists() and len(caption.read_text().split()) > 20, name
+        assert spec.category and spec.inputs, name

@@ -3,21 +3,20 @@
 import numpy as np
 import pandas as pd
 import pytest
-from schemes.gold import (
-    GoldFileError,
-    best_threshold,
+from schemes.coding import (
+    CodedFileError,
+    build_gold,
     check_adjudication,
-    draw_item_sample,
-    event_rates,
     export_for_coding,
-    filter_strata,
-    item_measures,
+    load_gold,
     read_item_codes,
     reliability,
-    score_measures,
-    weighted_auc,
-    weighted_prf,
 )
+from schemes.eventrates import event_rates
+from schemes.goldsample import GoldSampleSettings, draw_item_sample, filter_strata, run_gold_sample
+from schemes.measures import BY_COLUMN, Measure, item_measures, lexicon_measures
+from schemes.scoring import choose_measure, score_measures
+from schemes.stats import best_threshold, weighted_auc, weighted_prf
 
 
 def documents(n):
@@ -51,8 +50,12 @@ def test_item_sample_design_probabilities_split_and_second_coding():
     docs = documents(1000)
     strata = np.array(["both"] * 100 + ["either"] * 300 + ["rest"] * 600)
     sizes = {"both": 40, "either": 30, "rest": 700}
-    sample = draw_item_sample(docs, strata, sizes, 0.45, {"both": 10, "rest": 5}, seed=3)
-    again = draw_item_sample(docs, strata, sizes, 0.45, {"both": 10, "rest": 5}, seed=3)
+    sample = draw_item_sample(
+        docs, strata, sizes, test_fraction=0.45, double_coded={"both": 10, "rest": 5}, seed=3
+    )
+    again = draw_item_sample(
+        docs, strata, sizes, test_fraction=0.45, double_coded={"both": 10, "rest": 5}, seed=3
+    )
     pd.testing.assert_frame_equal(sample, again)
     assert sample["item_id"].is_unique
     by = sample.groupby("stratum")
@@ -67,14 +70,18 @@ def test_item_sample_design_probabilities_split_and_second_coding():
         "either": 0,
         "rest": 5,
     }
-    other = draw_item_sample(docs, strata, sizes, 0.45, {"both": 10}, seed=4)
+    other = draw_item_sample(
+        docs, strata, sizes, test_fraction=0.45, double_coded={"both": 10}, seed=4
+    )
     assert set(other["item_id"]) != set(sample["item_id"])
 
 
 def test_export_for_coding_hides_the_design_and_flags_cut_texts():
     docs = documents(20)
     docs.loc[3, "text"] = "x" * 500
-    sample = draw_item_sample(docs, np.array(["both"] * 20), {"both": 10}, 0.5, {}, seed=1)
+    sample = draw_item_sample(
+        docs, np.array(["both"] * 20), {"both": 10}, test_fraction=0.5, double_coded={}, seed=1
+    )
     sample = pd.concat([sample, sample.iloc[:0]])
     exported = export_for_coding(docs, sample, seed=2, max_chars=100)
     assert set(exported["item_id"]) == set(sample["item_id"])
@@ -107,7 +114,7 @@ def write_codes(tmp_path, rows, name="codes.csv"):
 )
 def test_read_item_codes_names_file_line_and_problem(tmp_path, row, words):
     path = write_codes(tmp_path, [["a", "1", "1", "usa", "reported", "0", "US behind unrest"], row])
-    with pytest.raises(GoldFileError) as err:
+    with pytest.raises(CodedFileError) as err:
         read_item_codes(path)
     assert str(path) in str(err.value)
     for word in words:
@@ -185,12 +192,12 @@ def test_reliability_lists_disagreements_and_adjudication_is_checked():
             "reason": ["covert funding to topple", "hidden sponsor named", "sponsor is the US"],
         }
     )
-    check_adjudication(disagreements, adjudication, gold, "adj.csv")
-    with pytest.raises(GoldFileError, match="adj.csv: disagreement on b"):
-        check_adjudication(disagreements, adjudication.iloc[1:], gold, "adj.csv")
+    check_adjudication(disagreements, adjudication, gold, path="adj.csv")
+    with pytest.raises(CodedFileError, match="adj.csv: disagreement on b"):
+        check_adjudication(disagreements, adjudication.iloc[1:], gold, path="adj.csv")
     wrong = adjudication.assign(final=["0", "1", "1"])
-    with pytest.raises(GoldFileError, match="says 0 but the gold file says 1"):
-        check_adjudication(disagreements, wrong, gold, "adj.csv")
+    with pytest.raises(CodedFileError, match="says 0 but the gold file says 1"):
+        check_adjudication(disagreements, wrong, gold, path="adj.csv")
 
 
 def gold_items(n_per_stratum=200, seed=0):
@@ -216,22 +223,11 @@ def gold_items(n_per_stratum=200, seed=0):
     return pd.DataFrame(rows)
 
 
-def test_score_measures_weights_undo_oversampling_and_thresholds_come_from_dev():
-    from schemes import gold
-
+def test_score_measures_weights_undo_oversampling_and_thresholds_come_from_dev(monkeypatch):
     items = gold_items()
-    gold.MEASURES.update(
-        {
-            "perfect": ("perfect", "binary"),
-            "flag_rest": ("rest", "binary"),
-            "score": ("score", "score"),
-        }
-    )
-    try:
-        table = score_measures(items, ["perfect", "flag_rest", "score"], n_boot=100, seed=1)
-    finally:
-        for name in ("perfect", "flag_rest", "score"):
-            gold.MEASURES.pop(name)
+    for column, kind in (("perfect", "binary"), ("flag_rest", "binary"), ("score", "score")):
+        monkeypatch.setitem(BY_COLUMN, column, Measure(column, column, kind, "x.parquet", "x"))
+    table = score_measures(items, ["perfect", "flag_rest", "score"], n_boot=100, seed=1)
     assert len(table) == 2 * 2 * 2 * 3  # targets x splits x weightings x measures
     perfect = table[table["measure"] == "perfect"]
     assert (perfect[["precision", "recall", "f1"]] == 1).all().all()
@@ -272,7 +268,7 @@ def test_event_rates_gold_vs_measure_across_events():
             "window_end": pd.to_datetime(["2004-01-31", "2004-06-30", "2004-09-30", "2010-02-01"]),
         }
     )
-    rates, summary = event_rates(items, corpus, windows, ["m"], min_items=4)
+    rates, summary = event_rates(items, corpus, windows, measures=["m"], min_items=4)
     rates = rates.set_index("event_id")
     assert "empty" not in rates.index  # no corpus documents in its window
     # January: weights 2, 2, 10, 10; one claim of weight 2 -> 2 / 24
@@ -301,7 +297,11 @@ def test_item_measures_from_detector_outputs():
         }
     )
     share = pd.DataFrame({"doc_id": ["a", "c"], "topic_share_conspiracy": [0.7, 0.1]})
-    table = item_measures(doc_claims, candidates, share).set_index("doc_id")
+    lexicon = lexicon_measures(doc_claims, candidates)
+    tables = {"lexicon_measures": lexicon, "framing_topic_share": share}
+    columns = ["lexicon_anti_western", "lexicon_any", "lexicon_two_parts", "seeded_topic_share"]
+    table = item_measures(doc_claims, tables, columns + ["lss_score"]).set_index("doc_id")
+    assert list(table.columns) == ["date", "date_end", *columns]  # no LSS source: left out
     assert table["lexicon_anti_western"].tolist() == [1, 0, 0, 0]
     assert table["lexicon_any"].tolist() == [1, 1, 0, 0]
     assert table["lexicon_two_parts"].tolist() == [1, 0, 1, 0]
@@ -315,13 +315,12 @@ def test_item_measures_from_detector_outputs():
             "lss_scored": [True, True, True, False],
         }
     )
-    scored = item_measures(doc_claims, candidates, share, lss).set_index("doc_id")["lss_score"]
+    tables["lss_scores"] = lss
+    scored = item_measures(doc_claims, tables, ["lss_score"]).set_index("doc_id")["lss_score"]
     assert scored[["a", "b", "c"]].tolist() == [1.5, -0.5, -0.5] and np.isnan(scored["d"])
 
 
 def test_build_gold_settles_disagreements_by_adjudication_only():
-    from schemes.gold import build_gold
-
     def codes(claims, anti, stance):
         return pd.DataFrame(
             {
@@ -352,13 +351,11 @@ def test_build_gold_settles_disagreements_by_adjudication_only():
     assert gold["claim"].tolist() == [1, 1, 0, 1] and gold["anti_western"].tolist() == [1, 1, 0, 1]
     assert gold["source"].tolist() == ["adjudicated", "adjudicated", "agreed", "first coder"]
     assert gold.at["b", "stance"] == "reported"  # the second coder's fields came with the code
-    with pytest.raises(GoldFileError, match="not adjudicated"):
+    with pytest.raises(CodedFileError, match="not adjudicated"):
         build_gold(first, second, adjudication.iloc[:1])
 
 
 def test_choose_measure_takes_best_test_f1_among_measures_that_rank_events_like_gold():
-    from schemes.gold import choose_measure
-
     rows = []
     for measure, f1_dev, f1_test in (
         ("lexicon_anti_western", 0.9, 0.2),
@@ -401,25 +398,25 @@ def test_choose_measure_takes_best_test_f1_among_measures_that_rank_events_like_
 def test_hostile_ids_survive_the_gold_coding_round_trip(tmp_path, root):
     """Corpus ids are the join key of the gold standard: neutralised in every file
     coders open, and the same ids again once read back (design and codes)."""
-    from schemes.gold import load_gold, run_gold_sample
-
     docs = documents(40).assign(lang="en", source="s")
     hostile = ['=HYPERLINK("http://x.example")', "+7495", "-x", "@a", "'=y", "'quoted"]
     docs.loc[: len(hostile) - 1, "doc_id"] = hostile
     docs.to_parquet(tmp_path / "documents.parquet")
     outputs = {name: tmp_path / f"{name}.csv" for name in ("sample", "to_code", "to_code_second")}
     outputs["guide"] = tmp_path / "guide.md"
-    run_gold_sample(
-        tmp_path / "documents.parquet",
-        {"en": str(root / "config/validation/broad_filter_en.yaml")},
-        {"both": 40, "either": 40, "rest": 40},
-        0.5,
-        {},
-        1,
-        200,
-        str(root / "config/validation/item_coding_guide.md"),
-        outputs,
+    settings = GoldSampleSettings(
+        filter={"en": str(root / "config/validation/broad_filter_en.yaml")},
+        sample={"both": 40, "either": 40, "rest": 40},
+        test_fraction=0.5,
+        double_coded={},
+        seed=1,
+        max_chars=200,
     )
+    inputs = {
+        "documents": tmp_path / "documents.parquet",
+        "guide": str(root / "config/validation/item_coding_guide.md"),
+    }
+    run_gold_sample(settings, inputs, outputs)
     to_code = outputs["to_code"].read_text()
     assert "'=HYPERLINK" in to_code and "\n=" not in to_code and ",=" not in to_code
     # a coder fills the codes in the file as handed out (ids untouched)

@@ -43,8 +43,9 @@ def test_every_output_is_written(workdir):
         "topics/model_selection.csv",
         "topics/framing_topic_share.parquet",
         "framing/measure_agreement.csv",
-        "validation/sample.csv",
-        "validation/coding_guide.md",
+        "validation/items/sample.csv",
+        "validation/items/coding_guide.md",
+        "framing/item_measures.parquet",
         "framing/claims.csv",
         "framing/doc_claims.parquet",
         "tables/event_ranking.csv",
@@ -164,34 +165,6 @@ def test_claim_level_precision_and_recall_on_planted_claims(workdir):
     for decoy in ("negated", "neutral_west", "near_miss"):
         assert not every_claim & truth_keys(workdir, [decoy]), decoy
     assert not found & truth_keys(workdir, ["non_western"])
-
-
-def test_validation_loop_export_code_import(workdir):
-    sample = pd.read_csv(workdir / "results/demo/validation/sample.csv", keep_default_na=False)
-    assert set(sample["stratum"]) == {"claim", "near_miss", "random"}
-    positives = truth_keys(workdir, ["planted", "background", "non_western"])
-    western = truth_keys(workdir, ["planted", "background"])
-    keys = list(zip(sample["doc_id"], sample["sentence"].str.strip(), strict=True))
-    is_claim = [int(k in positives) for k in keys]
-    anti = [int(k in western) for k in keys]
-    coder_a = sample.assign(is_claim=is_claim, anti_western=anti, coder="A")
-    flipped = list(is_claim)
-    for i in range(0, 30, 10):  # the second coder disagrees on three items
-        flipped[i] = 1 - flipped[i]
-    coder_b = sample.assign(is_claim=flipped, anti_western=anti, coder="B")
-    coder_a.to_csv(workdir / "coded_a.csv", index=False)
-    coder_b.to_csv(workdir / "coded_b.csv", index=False)
-    snakemake(workdir, "--config", "validation={coded: [coded_a.csv, coded_b.csv]}")
-    table = pd.read_csv(workdir / "results/demo/validation/precision_recall.csv")
-    row = table[
-        (table["measure"] == "lexicon: anti-Western claim") & (table["weighting"] == "unweighted")
-    ].iloc[0]
-    assert row["precision"] >= 0.9 and row["recall"] >= 0.9
-    assert row["precision_ci_low"] <= row["precision"] <= row["precision_ci_high"]
-    assert table["measure"].str.startswith("supervised").any()
-    agreement = pd.read_csv(workdir / "results/demo/validation/coder_agreement.csv")
-    alpha = agreement.set_index("field").loc["is_claim", "krippendorff_alpha"]
-    assert 0.7 < alpha < 1.0
 
 
 def simulate_item_coders(workdir):

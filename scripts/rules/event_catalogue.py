@@ -1,4 +1,4 @@
-from schemes.events import run_event_catalogue
+from schemes.catalogue import run_event_catalogue
 from schemes.rulekit import run
 
 run(snakemake, run_event_catalogue)

@@ -32,18 +32,26 @@ probabilities are unknown (and, for most of the corpus, zero). They may be
 used to **train** a model (their ``split`` is ``train`` and their ``stratum``
 ``active``), but never to estimate precision, recall, F1 or the prevalence of
 claims: those come only from the stratified random sample of
-:mod:`schemes.gold` (its locked ``test`` part), weighted by inverse inclusion
-probability. :func:`schemes.gold.load_gold` accepts only ``dev`` and ``test``
+:mod:`schemes.goldsample` (its locked ``test`` part), weighted by inverse inclusion
+probability. :func:`schemes.coding.load_gold` accepts only ``dev`` and ``test``
 splits, so an active selection cannot be mixed into the design by mistake.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
+from schemes.coding import CodedFileError, export_for_coding, read_active_labels
+from schemes.preprocess import item_lemmas, read_sentences
+from schemes.settings import Settings
 from schemes.textnorm import from_spreadsheet, write_for_coders
 
 log = logging.getLogger(__name__)
@@ -79,10 +87,6 @@ def _unit_vectors(lemmas: pd.Series):
     unit vector of its own axis instead, so two empty items are identical
     (distance 0) and an empty item is at distance 1 from every other item.
     """
-    from scipy.sparse import csr_matrix, hstack
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.preprocessing import normalize
-
     texts = lemmas.fillna("").astype(str).tolist()
     if any(t.split() for t in texts):
         vectorizer = TfidfVectorizer(
@@ -125,31 +129,7 @@ def farthest_first(vectors, n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.array(chosen), np.array(at_choice)
 
 
-def select_for_coding(
-    probability: pd.Series,
-    threshold: float,
-    lemmas: pd.Series,
-    exclude: set[str],
-    n: int,
-    pool_factor: int,
-    seed: int,
-) -> pd.DataFrame:
-    """The ``n`` items to hand-code next: uncertain, diverse, not coded yet.
-
-    ``probability`` and ``lemmas`` are indexed by doc_id (items missing from
-    ``lemmas`` count as empty); ``exclude`` holds the ids of coded items,
-    which are never returned. See the module docstring for the method. The
-    selection has no random step; ``seed`` is accepted so the call records
-    the rule's seed, and the result does not depend on it.
-
-    Returns one row per chosen item in selection order with ``item_id``,
-    ``probability``, ``uncertainty_rank`` (1 = closest to the threshold among
-    all un-coded items), ``selection_order`` (1, 2, ...) and
-    ``min_distance`` (cosine distance to the nearest item chosen before it;
-    NaN for the first). With fewer un-coded items than ``n``, all of them are
-    returned and a warning is logged.
-    """
-    del seed  # deterministic: see docstring
+def _check_request(probability: pd.Series, threshold: float, *, n, pool_factor) -> None:
     if int(n) != n or n < 0:
         raise ValueError(f"n must be a non-negative integer, got {n!r}")
     if int(pool_factor) != pool_factor or pool_factor < 1:
@@ -159,8 +139,10 @@ def select_for_coding(
     if probability.index.has_duplicates:
         repeated = probability.index[probability.index.duplicated()][:5].tolist()
         raise ValueError(f"probability has repeated doc_ids, e.g. {repeated}")
-    n, pool_factor = int(n), int(pool_factor)
 
+
+def uncertainty_order(probability: pd.Series, threshold: float, exclude: set[str]) -> pd.DataFrame:
+    """The un-coded items, most uncertain first (ties by doc_id), with ``uncertainty_rank``."""
     items = pd.DataFrame(
         {"item_id": probability.index.astype(str), "probability": probability.to_numpy(float)}
     )
@@ -180,7 +162,35 @@ def select_for_coding(
     )
     items = items.sort_values(["uncertainty", "item_id"], kind="stable").reset_index(drop=True)
     items["uncertainty_rank"] = np.arange(1, len(items) + 1)
+    return items
 
+
+def select_for_coding(
+    probability: pd.Series,
+    threshold: float,
+    lemmas: pd.Series,
+    *,
+    exclude: set[str],
+    n: int,
+    pool_factor: int,
+) -> pd.DataFrame:
+    """The ``n`` items to hand-code next: uncertain, diverse, not coded yet.
+
+    ``probability`` and ``lemmas`` are indexed by doc_id (items missing from
+    ``lemmas`` count as empty); ``exclude`` holds the ids of coded items,
+    which are never returned. See the module docstring for the method: it
+    has no random step, so the selection needs no seed.
+
+    Returns one row per chosen item in selection order with ``item_id``,
+    ``probability``, ``uncertainty_rank`` (1 = closest to the threshold among
+    all un-coded items), ``selection_order`` (1, 2, ...) and
+    ``min_distance`` (cosine distance to the nearest item chosen before it;
+    NaN for the first). With fewer un-coded items than ``n``, all of them are
+    returned and a warning is logged.
+    """
+    _check_request(probability, threshold, n=n, pool_factor=pool_factor)
+    n, pool_factor = int(n), int(pool_factor)
+    items = uncertainty_order(probability, threshold, exclude)
     if n > len(items):
         log.warning(
             "asked for %d items but only %d un-coded items are left: all of them are returned",
@@ -217,49 +227,43 @@ def decision_threshold(scores: pd.DataFrame) -> float:
     return float(flagged.min()) if len(flagged) else 0.5
 
 
-def run_active_learning(
-    documents_path: str,
-    sentences_paths,
-    scores_path: str,
-    design_path: str,
-    n: int,
-    pool_factor: int,
-    seed: int,
-    max_chars: int,
-    outputs: dict,
-    active_paths=(),
-) -> dict:
-    """Write the active selection (``outputs["selection"]``) and its coder file (``["to_code"]``).
+@dataclass(frozen=True)
+class ActiveSettings(Settings):
+    """``validation.items.active``: items to propose, and the uncertain pool's size (x n)."""
 
-    Items in the coded sample's design, and items coded in earlier active
-    rounds (``active_paths``), are never proposed. The selection file
-    marks every row ``stratum = active``, ``split = train``: these items may
-    train a model but never enter a precision, recall or prevalence estimate
-    (see the module docstring). The coder file shows only item_id, date and
-    text (shuffled with ``seed``), like the gold sample's.
-    """
-    from schemes.classifier import read_active_labels
-    from schemes.gold import GoldFileError, export_for_coding
-    from schemes.preprocess import item_lemmas, read_sentences
+    n: int
+    pool_factor: int
 
-    documents = pd.read_parquet(documents_path, columns=["doc_id", "date", "text"])
-    documents["doc_id"] = documents["doc_id"].astype(str)
-    scores = pd.read_parquet(scores_path)
+
+@dataclass(frozen=True)
+class ActiveLearningSettings(Settings):
+    """Rule ``active_learning``: how many items, the pool, and the coder file."""
+
+    SECTION: ClassVar[str] = "validation.items"
+    active: ActiveSettings
+    seed: int
+    max_chars: int
+
+
+def read_scores(path) -> pd.DataFrame:
+    """The classifier's scores, checked."""
+    scores = pd.read_parquet(path)
     missing = {"doc_id", "classifier_probability", "classifier_claim"} - set(scores.columns)
     if missing:
-        raise ValueError(f"{scores_path}: missing column(s) {', '.join(sorted(missing))}")
+        raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
     scores["doc_id"] = scores["doc_id"].astype(str)
-    threshold = decision_threshold(scores)
+    return scores
+
+
+def coded_items(design_path, scores: pd.DataFrame) -> set[str]:
+    """The ids of the gold sample's design; a design of another corpus is an error."""
     design = pd.read_csv(design_path, dtype={"item_id": str})
-    if "item_id" in design.columns:
-        design["item_id"] = design["item_id"].map(from_spreadsheet)
     if "item_id" not in design.columns:
-        raise GoldFileError(f"{design_path}: missing column 'item_id'")
-    coded = set(design["item_id"].dropna())
-    earlier = set(read_active_labels(active_paths, "claim")["item_id"])
+        raise CodedFileError(f"{design_path}: missing column 'item_id'")
+    coded = set(design["item_id"].map(from_spreadsheet).dropna())
     unknown = coded - set(scores["doc_id"])
     if coded and unknown == coded:
-        raise GoldFileError(
+        raise CodedFileError(
             f"{design_path}: none of its {len(coded)} items is an item of this corpus "
             "(is the design for another corpus?)"
         )
@@ -269,32 +273,46 @@ def run_active_learning(
             len(unknown),
             sorted(unknown)[:5],
         )
+    return coded
+
+
+def run_active_learning(settings: ActiveLearningSettings, inputs: dict, outputs: dict) -> dict:
+    """Write the active selection (``outputs["selection"]``) and its coder file (``["to_code"]``).
+
+    Inputs: ``documents``, ``sentences`` (lemmas), ``scores`` (the
+    classifier's), ``design`` (the gold sample's) and ``active`` (earlier
+    rounds' coded files, a list). Settings: ``active`` (``n``,
+    ``pool_factor``), ``seed`` (shuffles the coder file), ``max_chars``.
+    Items in the coded sample's design, and items coded in earlier active
+    rounds, are never proposed. The selection file marks every row
+    ``stratum = active``, ``split = train``: these items may train a model
+    but never enter a precision, recall or prevalence estimate (see the
+    module docstring). The coder file shows only item_id, date and text
+    (shuffled with ``seed``), like the gold sample's.
+    """
+    documents = pd.read_parquet(inputs["documents"], columns=["doc_id", "date", "text"])
+    documents["doc_id"] = documents["doc_id"].astype(str)
+    scores = read_scores(inputs["scores"])
+    threshold = decision_threshold(scores)
+    coded = coded_items(inputs["design"], scores)
+    earlier = set(read_active_labels(inputs.get("active", []), "claim")["item_id"])
     not_documents = set(scores["doc_id"]) - set(documents["doc_id"])
     if not_documents:
         raise ValueError(
-            f"{scores_path}: {len(not_documents)} scored items are not documents, "
+            f"{inputs['scores']}: {len(not_documents)} scored items are not documents, "
             f"e.g. {sorted(not_documents)[:5]} (scores from another run?)"
         )
-    lemmas = item_lemmas(read_sentences(sentences_paths, columns=["doc_id", "lemmas"]))
+    lemmas = item_lemmas(read_sentences(inputs["sentences"], columns=["doc_id", "lemmas"]))
     lemmas.index = lemmas.index.astype(str)
     chosen = select_for_coding(
         scores.set_index("doc_id")["classifier_probability"],
         threshold,
         lemmas,
-        coded | earlier,
-        n,
-        pool_factor,
-        seed,
+        exclude=coded | earlier,
+        n=settings.active.n,
+        pool_factor=settings.active.pool_factor,
     )
-    dates = pd.to_datetime(documents.set_index("doc_id")["date"]).dt.strftime("%Y-%m-%d")
-    selection = chosen.assign(
-        date=chosen["item_id"].map(dates).to_numpy(), stratum="active", split="train"
-    )[SELECTION_COLUMNS]
-    selection.to_csv(outputs["selection"], index=False, float_format="%.6f")
-    write_for_coders(
-        export_for_coding(documents, selection[["item_id", "date"]], seed, max_chars),
-        outputs["to_code"],
-    )
+    selection = write_selection(chosen, documents, settings, outputs=outputs)
     uncoded = int((~scores["doc_id"].isin(coded)).sum())
     return {
         "threshold": round(threshold, 4),
@@ -302,7 +320,7 @@ def run_active_learning(
         "coded_items_excluded": len(coded & set(scores["doc_id"])),
         "earlier_rounds_excluded": len(earlier & set(scores["doc_id"])),
         "uncoded_items": uncoded,
-        "pool": min(int(n) * int(pool_factor), uncoded),
+        "pool": min(int(settings.active.n) * int(settings.active.pool_factor), uncoded),
         "chosen": len(selection),
         "chosen_flagged": int((selection["probability"] >= threshold).sum()),
         "chosen_probability_range": [
@@ -312,3 +330,19 @@ def run_active_learning(
         if len(selection)
         else None,
     }
+
+
+def write_selection(chosen, documents, settings: ActiveLearningSettings, *, outputs: dict):
+    """The selection table and the coders' file; returns the selection."""
+    dates = pd.to_datetime(documents.set_index("doc_id")["date"]).dt.strftime("%Y-%m-%d")
+    selection = chosen.assign(
+        date=chosen["item_id"].map(dates).to_numpy(), stratum="active", split="train"
+    )[SELECTION_COLUMNS]
+    selection.to_csv(outputs["selection"], index=False, float_format="%.6f")
+    write_for_coders(
+        export_for_coding(
+            documents, selection[["item_id", "date"]], settings.seed, max_chars=settings.max_chars
+        ),
+        outputs["to_code"],
+    )
+    return selection

@@ -105,3 +105,54 @@ def load_config(*paths, overrides: dict | None = None, schema_path=SCHEMA_PATH) 
     config = fill_defaults(config, schema)
     check_config(config, schema)
     return config
+
+
+DEMO_CORPUS = "data/demo/corpus.jsonl.gz"
+
+
+def cross_key_problems(config: dict, event_types: set[str]) -> list[str]:
+    """Problems the schema cannot see: settings that contradict each other or the catalogue.
+
+    ``event_types`` are the types of the event catalogue. One line per
+    problem, each naming the key.
+    """
+    events, gold = config["events"], config["validation"]["items"]["gold"]
+    problems = []
+    for pair in events["contrasts"]:
+        for kind in (t for side in pair for t in side.split("+")):
+            if kind not in event_types:
+                problems.append(
+                    f"config events.contrasts: event type {kind!r} is not a type of "
+                    f"{events['catalogue']} (types: {', '.join(sorted(event_types))})"
+                )
+    if events["correction"] == "calibration" and events["doc_measure"] != "classifier":
+        problems.append(
+            "config events.correction: 'calibration' draws the classifier's calibration; "
+            "it needs events.doc_measure: classifier ('acc' corrects any 0/1 decision)"
+        )
+    if not gold["labels"] and events["doc_measure"] == "classifier":
+        problems.append(
+            "config events.doc_measure: 'classifier' needs a coded gold standard "
+            "(validation.items.gold.labels) to train on"
+        )
+    if not gold["labels"] and events["correction"] != "none":
+        problems.append(
+            f"config events.correction: {events['correction']!r} needs a coded "
+            "gold standard (validation.items.gold.labels) to measure the errors on"
+        )
+    name = config["corpus"]["name"]
+    if config["corpus"]["path"] == DEMO_CORPUS and name != "demo":
+        # a config file naming its own corpus but no path would silently inherit
+        # the demo's path from config/config.yaml
+        problems.append(
+            f"config corpus.path is not set for corpus {name!r}: give its files in the "
+            "config file or with --config 'corpus={path: <file, glob or folder>}'"
+        )
+    return problems
+
+
+def check_cross_keys(config: dict, event_types: set[str]) -> None:
+    """Raise :class:`ConfigError` listing every :func:`cross_key_problems` line."""
+    problems = cross_key_problems(config, event_types)
+    if problems:
+        raise ConfigError("\n".join(problems) + "\n(every key is documented in config/README.md)")

@@ -41,139 +41,17 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
+from schemes.catalogue import documents_in_study, event_windows, load_events, overlapping_events
 from schemes.ranks import rank_confidence_sets
 from schemes.settings import Settings
 from schemes.tables import TABLE_FLOAT, booktabs
 from schemes.timebins import auto_time_bin, time_bins
 
-EVENT_COLUMNS = ["event_id", "label", "type", "start", "end"]
 MEASURES = ("n_claims", "rate_per_1000", "excess_pre", "excess_model")
 log = logging.getLogger(__name__)
 
 
-class EventCatalogueError(ValueError):
-    pass
-
-
-def load_events(path) -> pd.DataFrame:
-    """Read the event catalogue (TSV); errors name the file, line and problem."""
-    try:
-        events = pd.read_csv(path, sep="\t", dtype=str).fillna("")
-    except pd.errors.EmptyDataError:
-        raise EventCatalogueError(f"{path}: the file is empty (expected a header line)") from None
-    except pd.errors.ParserError as err:
-        raise EventCatalogueError(f"{path}: not a tab-separated table ({err})") from None
-    missing = [c for c in EVENT_COLUMNS if c not in events.columns]
-    if missing:
-        raise EventCatalogueError(f"{path}: missing column(s) {', '.join(missing)}")
-    if events.empty:
-        raise EventCatalogueError(f"{path}: no events (a header line only)")
-    for column, pattern, what in (
-        ("event_id", r"^[a-z0-9_]+$", "lower-case letters, digits and underscores"),
-        ("type", r"^[a-z_]+$", "lower-case letters and underscores"),
-    ):
-        bad = ~events[column].str.fullmatch(pattern)
-        if bad.any():
-            line = int(np.flatnonzero(bad)[0]) + 2
-            raise EventCatalogueError(
-                f"{path}, line {line}: {column} {events.loc[bad, column].iloc[0]!r} must be {what}"
-            )
-    for column in ("start", "end"):
-        parsed = pd.to_datetime(events[column], format="%Y-%m-%d", errors="coerce")
-        bad = parsed.isna()
-        if bad.any():
-            line = int(np.flatnonzero(bad)[0]) + 2
-            raise EventCatalogueError(
-                f"{path}, line {line}: {column} {events.loc[bad, column].iloc[0]!r} "
-                "is not a YYYY-MM-DD date"
-            )
-        events[column] = parsed
-    backwards = events["end"] < events["start"]
-    if backwards.any():
-        line = int(np.flatnonzero(backwards)[0]) + 2
-        raise EventCatalogueError(f"{path}, line {line}: end is before start")
-    duplicated = events["event_id"].duplicated()
-    if duplicated.any():
-        line = int(np.flatnonzero(duplicated)[0]) + 2
-        raise EventCatalogueError(f"{path}, line {line}: event_id repeated")
-    for column in ("country", "note"):
-        if column not in events.columns:
-            events[column] = ""
-    return events
-
-
-def in_period(events: pd.DataFrame, period: dict | None) -> pd.DataFrame:
-    """Events starting within ``period`` ({"from": "YYYY-MM-DD", "to": ...}; empty = open)."""
-    keep = np.ones(len(events), dtype=bool)
-    for key, compare in (("from", np.greater_equal), ("to", np.less_equal)):
-        bound = (period or {}).get(key) or ""
-        if bound:
-            try:
-                keep &= compare(events["start"], pd.Timestamp(bound)).to_numpy()
-            except ValueError as err:
-                raise EventCatalogueError(
-                    f"config events.period.{key}: {bound!r} ({err})"
-                ) from None
-    return events[keep].reset_index(drop=True)
-
-
-def documents_in_study(
-    doc_claims: pd.DataFrame,
-    events: pd.DataFrame,
-    days_before: int,
-    days_after: int,
-    baseline_days: int,
-) -> pd.DataFrame:
-    """The documents from the earliest baseline to the latest window of the ranked events.
-
-    With ``events.period`` the study is those years: documents far outside
-    them (later decades of the corpus) must not feed the fallback baseline
-    or the count model of the events inside.
-    """
-    windows = event_windows(events, days_before, days_after, baseline_days)
-    start, end = windows["baseline_start"].min(), windows["window_end"].max()
-    keep = (doc_claims["date_end"] >= start) & (doc_claims["date"] <= end)
-    return doc_claims.loc[keep].reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class EventCatalogueSettings(Settings):
-    SECTION: ClassVar[str] = "events"
-    period: dict  # {"from": "YYYY-MM-DD", "to": ...}; empty = open
-
-
-def run_event_catalogue(settings: EventCatalogueSettings, inputs: dict, outputs: dict) -> dict:
-    """The catalogue's events within the configured period (a TSV the event rules read).
-
-    Inputs: ``catalogue`` (config/events.tsv). Outputs: ``catalogue``.
-    """
-    path = inputs["catalogue"]
-    events = in_period(load_events(path), settings.period)
-    if events.empty:
-        raise EventCatalogueError(f"{path}: no event starts within events.period {settings.period}")
-    raw = pd.read_csv(path, sep="\t", dtype=str).fillna("")
-    raw[raw["event_id"].isin(events["event_id"])].to_csv(
-        outputs["catalogue"], sep="\t", index=False
-    )
-    return {
-        "events": len(events),
-        "first": events["event_id"].iloc[0],
-        "last": events["event_id"].iloc[-1],
-    }
-
-
-def event_windows(
-    events: pd.DataFrame, days_before: int, days_after: int, baseline_days: int
-) -> pd.DataFrame:
-    windows = events.copy()
-    windows["window_start"] = windows["start"] - pd.Timedelta(days=days_before)
-    windows["window_end"] = windows["end"] + pd.Timedelta(days=days_after)
-    windows["baseline_end"] = windows["window_start"] - pd.Timedelta(days=1)
-    windows["baseline_start"] = windows["window_start"] - pd.Timedelta(days=baseline_days)
-    return windows
-
-
-def _overlap_matrix(doc_start, doc_end, starts, ends) -> np.ndarray:
+def _overlap_matrix(doc_start, doc_end, *, starts, ends) -> np.ndarray:
     """(documents x events) membership: the document's period overlaps the interval."""
     return (doc_start[:, None] <= ends[None, :]) & (doc_end[:, None] >= starts[None, :])
 
@@ -185,8 +63,8 @@ def memberships(doc_claims: pd.DataFrame, windows: pd.DataFrame, min_baseline_do
     in_window = _overlap_matrix(
         doc_start,
         doc_end,
-        windows["window_start"].to_numpy("datetime64[D]"),
-        windows["window_end"].to_numpy("datetime64[D]"),
+        starts=windows["window_start"].to_numpy("datetime64[D]"),
+        ends=windows["window_end"].to_numpy("datetime64[D]"),
     )
     outside = ~in_window.any(axis=1)
     in_base = (
@@ -200,16 +78,6 @@ def memberships(doc_claims: pd.DataFrame, windows: pd.DataFrame, min_baseline_do
     return in_window, in_base, kinds
 
 
-def overlapping_events(windows: pd.DataFrame) -> list[str]:
-    """For each event, the ids of other events whose windows overlap its own."""
-    starts = windows["window_start"].to_numpy()
-    ends = windows["window_end"].to_numpy()
-    ids = windows["event_id"].to_numpy()
-    hits = (starts[:, None] <= ends[None, :]) & (ends[:, None] >= starts[None, :])
-    np.fill_diagonal(hits, False)
-    return [";".join(ids[row]) for row in hits]
-
-
 def resampling_units(doc_claims: pd.DataFrame, unit: str) -> np.ndarray:
     """Index of the resampling unit of each document: itself, or its day."""
     if unit == "document":
@@ -219,7 +87,7 @@ def resampling_units(doc_claims: pd.DataFrame, unit: str) -> np.ndarray:
     raise ValueError(f"events.resample must be 'document' or 'day', not {unit!r}")
 
 
-def _aggregate(units: np.ndarray, n_units: int, matrix: np.ndarray, values=None) -> np.ndarray:
+def _aggregate(units: np.ndarray, n_units: int, matrix: np.ndarray, *, values=None) -> np.ndarray:
     """Sum rows of ``matrix`` (optionally times ``values``) by unit: (units x events)."""
     weights = matrix.astype(float) if values is None else matrix * values[:, None]
     out = np.zeros((n_units, matrix.shape[1]))
@@ -245,7 +113,7 @@ class CountModel:
         return np.vander(t, self.degree + 1, increasing=True)
 
     def fit(self, times: np.ndarray, docs: np.ndarray, claims: np.ndarray) -> CountModel:
-        import statsmodels.api as sm
+        import statsmodels.api as sm  # heavy; only a fit of the count model needs it
 
         self.t0, self.scale = times.mean(), max(times.std(), 1e-9)
         keep = docs > 0
@@ -276,7 +144,7 @@ def _period_times(dates: pd.Series) -> np.ndarray:
     return (dates - pd.Timestamp("1970-01-01")).dt.days.to_numpy() / 365.25
 
 
-def fit_count_model(doc_claims, in_window, bin_: str, degree: int) -> CountModel:
+def fit_count_model(doc_claims, in_window, bin_: str, *, degree: int) -> CountModel:
     outside = doc_claims.loc[~in_window.any(axis=1)]
     if outside.empty:
         return CountModel(degree)
@@ -299,8 +167,13 @@ def window_times(doc_claims, in_window) -> np.ndarray:
         return (t @ in_window) / np.where(counts > 0, counts, np.nan)
 
 
-def compute_measures(win_docs, win_claims, base_docs, base_claims, expected):
-    """Every measure from (replicates x events) sums; NaN where a window is empty."""
+def compute_measures(window: tuple, baseline: tuple, expected) -> dict:
+    """Every measure from (replicates x events) sums; NaN where a window is empty.
+
+    ``window`` and ``baseline`` are (documents, claims) sums; ``expected``
+    the count model's expected claims per document.
+    """
+    (win_docs, win_claims), (base_docs, base_claims) = window, baseline
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = 1000 * win_claims / win_docs
         base_rate = 1000 * base_claims / base_docs
@@ -312,7 +185,7 @@ def compute_measures(win_docs, win_claims, base_docs, base_claims, expected):
     }
 
 
-def poisson_weights(n_boot: int, n_units: int, seed: int, chunk: int = 200):
+def poisson_weights(n_boot: int, n_units: int, seed: int, *, chunk: int = 200):
     """Yield (chunk x units) Poisson(1) bootstrap weight matrices, seeded."""
     rng = np.random.default_rng(seed)
     for start in range(0, n_boot, chunk):
@@ -354,7 +227,7 @@ class Calibration:
 
     def probabilities(self, draw) -> np.ndarray:
         """(len(draw) x documents) calibrated probabilities under each draw."""
-        from scipy.special import expit
+        from scipy.special import expit  # only the calibration correction needs it
 
         draw = np.asarray(draw)
         return expit(self.a[draw][:, None] * self.score[None, :] + self.b[draw][:, None])
@@ -385,7 +258,7 @@ def load_correction(path, doc_claims: pd.DataFrame) -> ErrorRates | Calibration:
     raise ValueError(f"{path}: needs columns tpr and fpr, or a and b")
 
 
-def acc_correct(flagged, docs, tpr, fpr):
+def acc_correct(flagged, docs, *, tpr, fpr):
     """Adjusted classify-and-count (Forman 2008): items truly carrying a claim.
 
     ``flagged`` of ``docs`` items were flagged by a decision with sensitivity
@@ -407,6 +280,7 @@ class EventStudy:
         self,
         doc_claims: pd.DataFrame,
         windows: pd.DataFrame,
+        *,
         min_baseline_docs: int,
         unit: str,
         model_bin: str,
@@ -429,11 +303,11 @@ class EventStudy:
         self.units = units
         n_units = int(units.max()) + 1 if len(units) else 0
         self.W_docs = _aggregate(units, n_units, self.in_window)
-        self.W_claims = _aggregate(units, n_units, self.in_window, claims)
+        self.W_claims = _aggregate(units, n_units, self.in_window, values=claims)
         self.B_docs = _aggregate(units, n_units, self.in_base)
-        self.B_claims = _aggregate(units, n_units, self.in_base, claims)
+        self.B_claims = _aggregate(units, n_units, self.in_base, values=claims)
         self.n_units = n_units
-        model = fit_count_model(doc_claims, self.in_window, model_bin, model_degree)
+        model = fit_count_model(doc_claims, self.in_window, model_bin, degree=model_degree)
         self.expected, self.expected_se = model.expected_rate(
             window_times(doc_claims, self.in_window)
         )
@@ -444,19 +318,21 @@ class EventStudy:
         base_docs, base_claims = w @ self.B_docs, w @ self.B_claims
         if isinstance(self.correction, ErrorRates):
             tpr, fpr = self.correction.tpr[draw][:, None], self.correction.fpr[draw][:, None]
-            win_claims = acc_correct(win_claims, win_docs, tpr, fpr)
-            base_claims = acc_correct(base_claims, base_docs, tpr, fpr)
-            expected = acc_correct(expected, 1.0, tpr, fpr)
+            win_claims = acc_correct(win_claims, win_docs, tpr=tpr, fpr=fpr)
+            base_claims = acc_correct(base_claims, base_docs, tpr=tpr, fpr=fpr)
+            expected = acc_correct(expected, 1.0, tpr=tpr, fpr=fpr)
         elif isinstance(self.correction, Calibration):
             weighted = w[:, self.units] * self.correction.probabilities(draw)
             win_claims = weighted @ self.in_window
             base_claims = weighted @ self.in_base
-        return compute_measures(win_docs, win_claims, base_docs, base_claims, expected)
+        return compute_measures((win_docs, win_claims), (base_docs, base_claims), expected)
 
     def _expected_point(self) -> np.ndarray:
         if not isinstance(self.correction, ErrorRates):
             return self.expected
-        return acc_correct(self.expected, 1.0, self.correction.tpr[0], self.correction.fpr[0])
+        return acc_correct(
+            self.expected, 1.0, tpr=self.correction.tpr[0], fpr=self.correction.fpr[0]
+        )
 
     def point(self) -> dict[str, np.ndarray]:
         ones = np.ones((1, self.n_units))
@@ -490,8 +366,8 @@ class EventStudy:
         claims, base_claims = self.W_claims.sum(axis=0), self.B_claims.sum(axis=0)
         if isinstance(self.correction, ErrorRates):
             tpr, fpr = self.correction.tpr[0], self.correction.fpr[0]
-            claims = acc_correct(claims, self.W_docs.sum(axis=0), tpr, fpr)
-            base_claims = acc_correct(base_claims, self.B_docs.sum(axis=0), tpr, fpr)
+            claims = acc_correct(claims, self.W_docs.sum(axis=0), tpr=tpr, fpr=fpr)
+            base_claims = acc_correct(base_claims, self.B_docs.sum(axis=0), tpr=tpr, fpr=fpr)
         return pd.DataFrame(
             {
                 "event_id": w["event_id"],
@@ -524,6 +400,7 @@ def rank_descending(scores: np.ndarray) -> pd.Series:
 def rank_events(
     study: EventStudy,
     measure: str,
+    *,
     n_boot: int,
     seed: int,
     ci_level: float = 0.95,
@@ -556,59 +433,66 @@ def rank_events(
     return table.loc[order].reset_index(drop=True), replicates[:, order]
 
 
-def type_contrast(
-    table: pd.DataFrame,
-    replicates: np.ndarray,
-    type_a: str,
-    type_b: str,
-    n_permutations: int,
-    seed: int,
-    ci_level: float = 0.95,
-) -> dict:
-    """Mean score of type A minus type B, bootstrap CI and permutation p-value.
+def permutation_test(
+    pooled: np.ndarray, n_a: int, observed: float, *, n_permutations: int, seed: int
+) -> tuple[float, int, bool]:
+    """Two-sided permutation p-value of a difference of means: (p, relabellings, exact).
 
-    A type may join several with ``+`` ("nato_summit+nato_enlargement").
-    The permutation test treats events as exchangeable units and reshuffles
-    the two type labels among them (exactly when there are at most
-    ``n_permutations`` relabellings, by seeded Monte Carlo otherwise); the
-    bootstrap CI reflects the sampling of documents within events.
+    The first ``n_a`` of ``pooled`` are group A. Every split of the pooled
+    values into groups of the two sizes is enumerated when there are at most
+    ``n_permutations`` of them; otherwise ``n_permutations`` random splits
+    are drawn with ``seed``.
     """
-    scores = table["score"].to_numpy(float)
-    is_a = table["type"].isin(type_a.split("+")).to_numpy() & ~np.isnan(scores)
-    is_b = table["type"].isin(type_b.split("+")).to_numpy() & ~np.isnan(scores)
-    row = {"type_a": type_a, "type_b": type_b, "n_a": int(is_a.sum()), "n_b": int(is_b.sum())}
-    if not is_a.any() or not is_b.any():
-        return {
-            **row,
-            "mean_a": np.nan,
-            "mean_b": np.nan,
-            "difference": np.nan,
-            "ci_low": np.nan,
-            "ci_high": np.nan,
-            "p_permutation": np.nan,
-            "permutations": 0,
-            "exact": False,
-        }
-    observed = scores[is_a].mean() - scores[is_b].mean()
-    boot = np.nanmean(replicates[:, is_a], axis=1) - np.nanmean(replicates[:, is_b], axis=1)
-    alpha = 1 - ci_level
-    pooled = np.concatenate([scores[is_a], scores[is_b]])
-    n_a, n = int(is_a.sum()), int(is_a.sum() + is_b.sum())
-    total = math.comb(n, n_a)
-    if total <= n_permutations:
-        splits = itertools.combinations(range(n), n_a)
-        exact = True
+    n = len(pooled)
+    if math.comb(n, n_a) <= n_permutations:
+        splits, exact = itertools.combinations(range(n), n_a), True
     else:
         rng = np.random.default_rng(seed)
-        splits = (rng.permutation(n)[:n_a] for _ in range(n_permutations))
-        exact = False
+        splits, exact = (rng.permutation(n)[:n_a] for _ in range(n_permutations)), False
     diffs = []
     for chosen in splits:
         mask = np.zeros(n, dtype=bool)
         mask[list(chosen)] = True
         diffs.append(pooled[mask].mean() - pooled[~mask].mean())
     diffs = np.asarray(diffs)
-    p_value = float(np.mean(np.abs(diffs) >= abs(observed) - 1e-12))
+    return float(np.mean(np.abs(diffs) >= abs(observed) - 1e-12)), len(diffs), exact
+
+
+def type_contrast(
+    table: pd.DataFrame,
+    replicates: np.ndarray,
+    pair: tuple[str, str],
+    *,
+    n_permutations: int,
+    seed: int,
+    ci_level: float = 0.95,
+) -> dict:
+    """Mean score of type A minus type B, bootstrap CI and permutation p-value.
+
+    ``pair`` is (type A, type B); a type may join several with ``+``
+    ("nato_summit+nato_enlargement"). The permutation test treats events as
+    exchangeable units and reshuffles the two type labels among them
+    (:func:`permutation_test`); the bootstrap CI reflects the sampling of
+    documents within events.
+    """
+    type_a, type_b = pair
+    scores = table["score"].to_numpy(float)
+    is_a = table["type"].isin(type_a.split("+")).to_numpy() & ~np.isnan(scores)
+    is_b = table["type"].isin(type_b.split("+")).to_numpy() & ~np.isnan(scores)
+    row = {"type_a": type_a, "type_b": type_b, "n_a": int(is_a.sum()), "n_b": int(is_b.sum())}
+    if not is_a.any() or not is_b.any():
+        empty = dict.fromkeys(["mean_a", "mean_b", "difference", "ci_low", "ci_high"], np.nan)
+        return {**row, **empty, "p_permutation": np.nan, "permutations": 0, "exact": False}
+    observed = scores[is_a].mean() - scores[is_b].mean()
+    boot = np.nanmean(replicates[:, is_a], axis=1) - np.nanmean(replicates[:, is_b], axis=1)
+    alpha = 1 - ci_level
+    p_value, permutations, exact = permutation_test(
+        np.concatenate([scores[is_a], scores[is_b]]),
+        int(is_a.sum()),
+        observed,
+        n_permutations=n_permutations,
+        seed=seed,
+    )
     return {
         **row,
         "mean_a": scores[is_a].mean(),
@@ -617,89 +501,9 @@ def type_contrast(
         "ci_low": np.quantile(boot, alpha / 2),
         "ci_high": np.quantile(boot, 1 - alpha / 2),
         "p_permutation": p_value,
-        "permutations": len(diffs),
+        "permutations": permutations,
         "exact": exact,
     }
-
-
-SENSITIVITY_ITEM_MEASURES = ["rule_anti_western", "rule_score", "lss_score"]
-
-
-def sensitivity(
-    doc_claims: pd.DataFrame,
-    events: pd.DataFrame,
-    window_grid: list[tuple[int, int]],
-    measures: list[str],
-    baseline_days: int,
-    min_baseline_docs: int,
-    model_bin: str,
-    model_degree: int,
-    topic_share: pd.DataFrame | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Re-rank under every window x measure; return (long ranks, Kendall tau, per-event spread).
-
-    With ``topic_share`` (document shares of lexicon-seeded topics, one
-    column per seeded topic and K of the topic stage's selection grid) each
-    column adds a topic-based measure: its mean share in the window minus
-    its baseline share, in percentage points — so the grid also shows how
-    much the number of topics matters.
-    """
-    from scipy.stats import kendalltau
-
-    share_columns = [] if topic_share is None else [c for c in topic_share.columns if c != "doc_id"]
-    shares = (
-        None
-        if topic_share is None
-        else topic_share.set_index("doc_id").reindex(doc_claims["doc_id"]).fillna(0).to_numpy()
-    )
-    rows = []
-    for before, after in window_grid:
-        study = EventStudy(
-            doc_claims,
-            event_windows(events, before, after, baseline_days),
-            min_baseline_docs,
-            "document",
-            model_bin,
-            model_degree,
-        )
-        point = study.point()
-        for c, column in enumerate(share_columns):
-            with np.errstate(invalid="ignore", divide="ignore"):
-                window = (shares[:, c] @ study.in_window) / study.in_window.sum(axis=0)
-                base = (shares[:, c] @ study.in_base) / study.in_base.sum(axis=0)
-            point[f"excess_{column}"] = 100 * (window - base)
-        for measure in [*measures, *(f"excess_{c}" for c in share_columns)]:
-            setting = f"-{before}/+{after} d, {measure}"
-            ranks = rank_descending(point[measure]).to_numpy(dtype=float, na_value=np.nan)
-            for event_id, score, rank in zip(
-                events["event_id"], point[measure], ranks, strict=True
-            ):
-                rows.append(
-                    {
-                        "setting": setting,
-                        "days_before": before,
-                        "days_after": after,
-                        "measure": measure,
-                        "event_id": event_id,
-                        "score": score,
-                        "rank": rank,
-                    }
-                )
-    long = pd.DataFrame(rows)
-    wide = long.pivot(index="event_id", columns="setting", values="rank").astype(float)
-    settings = list(dict.fromkeys(long["setting"]))
-    tau = pd.DataFrame(index=settings, columns=settings, dtype=float)
-    for a in settings:
-        for b in settings:
-            both = wide[[a, b]].dropna()
-            tau.loc[a, b] = kendalltau(both[a], both[b]).statistic if len(both) > 2 else np.nan
-    spread = wide.agg(["min", "max"], axis=1).rename(columns={"min": "rank_min", "max": "rank_max"})
-    spread["rank_range"] = spread["rank_max"] - spread["rank_min"]
-    threshold = spread["rank_range"].quantile(0.75) if len(spread) else 0
-    spread["moves_most"] = spread["rank_range"] >= max(threshold, 1)
-    spread = spread.reset_index().sort_values(["rank_range", "event_id"], ascending=[False, True])
-    tau.index.name = "setting"
-    return long, tau.reset_index(), spread
 
 
 def _weighted_means(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -710,6 +514,7 @@ def event_topic_profile(
     doc_topics: pd.DataFrame,
     doc_claims: pd.DataFrame,
     windows: pd.DataFrame,
+    *,
     min_baseline_docs: int,
     topics: pd.DataFrame,
     n_boot: int = 200,
@@ -782,40 +587,34 @@ RANKING_TEX_COLUMNS = {
 }
 
 
-def run_events(
-    doc_claims_path: str,
-    events_path: str,
-    outputs: dict,
-    days_before: int,
-    days_after: int,
-    baseline_days: int,
-    min_baseline_docs: int,
-    measure: str,
-    resample: str,
-    n_boot: int,
-    seed: int,
-    model_degree: int,
-    contrasts: list,
-    n_permutations: int,
-    time_bin: str,
-    correction_path: str | None = None,
-    study_period_only: bool = False,
-) -> dict:
-    doc_claims = pd.read_parquet(doc_claims_path)
-    events = load_events(events_path)
-    if study_period_only:
-        doc_claims = documents_in_study(doc_claims, events, days_before, days_after, baseline_days)
-    bin_ = auto_time_bin(doc_claims, time_bin)
-    study = EventStudy(
-        doc_claims,
-        event_windows(events, days_before, days_after, baseline_days),
-        min_baseline_docs,
-        resample,
-        bin_,
-        model_degree,
-        load_correction(correction_path, doc_claims) if correction_path else None,
-    )
-    table, replicates = rank_events(study, measure, n_boot, seed)
+@dataclass(frozen=True)
+class EventWindowSettings(Settings):
+    """An event's window and the baseline before it (shared by the event rules)."""
+
+    SECTION: ClassVar[str] = "events"
+    days_before: int
+    days_after: int
+    baseline_days: int
+    min_baseline_docs: int
+
+
+@dataclass(frozen=True)
+class EventRankingSettings(EventWindowSettings):
+    """Rule ``event_ranking``: the score, its bootstrap and the type contrasts."""
+
+    measure: str
+    resample: str
+    bootstrap: int
+    seed: int
+    count_model_degree: int
+    contrasts: list
+    permutations: int
+    time_bin: str
+    period: dict
+
+
+def write_ranking_tables(table, contrast, measure: str, *, outputs: dict) -> None:
+    """The ranking and contrast tables as CSV and LaTeX booktabs."""
     table.to_csv(outputs["ranking"], index=False, float_format=TABLE_FLOAT)
     tex = table[list(RANKING_TEX_COLUMNS)].rename(columns=RANKING_TEX_COLUMNS)
     with open(outputs["ranking_tex"], "w", encoding="utf-8") as handle:
@@ -827,10 +626,6 @@ def run_events(
                 "tab:event-ranking",
             )
         )
-    contrast = pd.DataFrame(
-        [type_contrast(table, replicates, a, b, n_permutations, seed) for a, b in contrasts]
-    )
-    contrast.insert(0, "measure", measure)
     contrast.to_csv(outputs["contrast"], index=False, float_format=TABLE_FLOAT)
     with open(outputs["contrast_tex"], "w", encoding="utf-8") as handle:
         handle.write(
@@ -840,11 +635,71 @@ def run_events(
                 "tab:type-contrast",
             )
         )
-    series = framing_timeseries(doc_claims, bin_)
-    series.to_csv(outputs["timeseries"], index=False, float_format=TABLE_FLOAT)
+
+
+def study_documents(doc_claims: pd.DataFrame, events: pd.DataFrame, settings) -> pd.DataFrame:
+    """With ``events.period`` set, only the documents of the ranked events' span count."""
+    if not any(settings.period.values()):
+        return doc_claims
+    return documents_in_study(
+        doc_claims,
+        events,
+        days_before=settings.days_before,
+        days_after=settings.days_after,
+        baseline_days=settings.baseline_days,
+    )
+
+
+def run_event_ranking(settings: EventRankingSettings, inputs: dict, outputs: dict) -> dict:
+    """Rank the events by the chosen score, with CIs, rank sets and type contrasts.
+
+    Inputs: ``doc_claims`` (per-document values of the chosen measure),
+    ``catalogue`` (the events within ``events.period``), optional
+    ``correction`` (error rates or calibration draws). Outputs: ``ranking``
+    (+ ``ranking_tex``), ``contrast`` (+ ``contrast_tex``), ``timeseries``.
+    Settings: the window (``days_before``, ``days_after``, ``baseline_days``,
+    ``min_baseline_docs``), ``measure``, ``resample``, ``bootstrap``,
+    ``seed``, ``count_model_degree``, ``contrasts``, ``permutations``,
+    ``time_bin``, ``period``.
+    """
+    events = load_events(inputs["catalogue"])
+    doc_claims = study_documents(pd.read_parquet(inputs["doc_claims"]), events, settings)
+    bin_ = auto_time_bin(doc_claims, settings.time_bin)
+    correction = inputs.get("correction") or None
+    study = EventStudy(
+        doc_claims,
+        event_windows(
+            events, settings.days_before, settings.days_after, baseline_days=settings.baseline_days
+        ),
+        min_baseline_docs=settings.min_baseline_docs,
+        unit=settings.resample,
+        model_bin=bin_,
+        model_degree=settings.count_model_degree,
+        correction=load_correction(correction, doc_claims) if correction else None,
+    )
+    table, replicates = rank_events(
+        study, settings.measure, n_boot=settings.bootstrap, seed=settings.seed
+    )
+    contrast = pd.DataFrame(
+        [
+            type_contrast(
+                table,
+                replicates,
+                tuple(pair),
+                n_permutations=settings.permutations,
+                seed=settings.seed,
+            )
+            for pair in settings.contrasts
+        ]
+    )
+    contrast.insert(0, "measure", settings.measure)
+    write_ranking_tables(table, contrast, settings.measure, outputs=outputs)
+    framing_timeseries(doc_claims, bin_).to_csv(
+        outputs["timeseries"], index=False, float_format=TABLE_FLOAT
+    )
     return {
         "events": len(table),
-        "measure": measure,
+        "measure": settings.measure,
         "top": table["event_id"].head(5).tolist(),
         "contrasts": contrast[["type_a", "type_b", "difference", "p_permutation"]].to_dict(
             "records"
@@ -852,89 +707,31 @@ def run_events(
     }
 
 
-def run_sensitivity(
-    doc_claims_path: str,
-    events_path: str,
-    outputs: dict,
-    window_grid: list,
-    measures: list,
-    baseline_days: int,
-    min_baseline_docs: int,
-    model_degree: int,
-    time_bin: str,
-    framing_share_path: str | None = None,
-    item_measures_path: str | None = None,
-    study_period_only: bool = False,
-) -> dict:
-    doc_claims = pd.read_parquet(doc_claims_path)
-    events = load_events(events_path)
-    if study_period_only:  # the widest window setting of the grid
-        doc_claims = documents_in_study(
-            doc_claims,
-            events,
-            max(w[0] for w in window_grid),
-            max(w[1] for w in window_grid),
-            baseline_days,
-        )
-    topic_share = pd.read_parquet(framing_share_path) if framing_share_path else None
-    if item_measures_path:
-        # the other item-level measures become columns of the grid too (mean
-        # value in the window minus the baseline's, x100)
-        items = pd.read_parquet(item_measures_path)
-        items = items[["doc_id", *[c for c in SENSITIVITY_ITEM_MEASURES if c in items.columns]]]
-        topic_share = items if topic_share is None else topic_share.merge(items, on="doc_id")
-    long, tau, spread = sensitivity(
-        doc_claims,
-        events,
-        [tuple(w) for w in window_grid],
-        measures,
-        baseline_days,
-        min_baseline_docs,
-        auto_time_bin(doc_claims, time_bin),
-        model_degree,
-        topic_share,
+@dataclass(frozen=True)
+class EventTopicsSettings(EventWindowSettings):
+    """Rule ``event_topics``: the window and baseline only."""
+
+
+def run_event_topics(settings: EventTopicsSettings, inputs: dict, outputs: dict) -> dict:
+    """Which topics rise in each event window: topic shares in the window minus the baseline.
+
+    Inputs: ``doc_claims`` (dates), ``doc_topics``, ``topics``, ``catalogue``.
+    Output: ``profile``. Settings: the window (``days_before``,
+    ``days_after``, ``baseline_days``, ``min_baseline_docs``).
+    """
+    doc_claims = pd.read_parquet(inputs["doc_claims"])
+    windows = event_windows(
+        load_events(inputs["catalogue"]),
+        settings.days_before,
+        settings.days_after,
+        baseline_days=settings.baseline_days,
     )
-    long.to_csv(outputs["sensitivity"], index=False, float_format=TABLE_FLOAT)
-    tau.to_csv(outputs["tau"], index=False, float_format=TABLE_FLOAT)
-    spread.to_csv(outputs["spread"], index=False)
-    with open(outputs["spread_tex"], "w", encoding="utf-8") as handle:
-        handle.write(
-            booktabs(
-                spread,
-                "Rank of each event across all window and measure settings; events in the top "
-                "quarter of rank range are flagged.",
-                "tab:sensitivity",
-                "{:.0f}",
-            )
-        )
-    off_diagonal = tau.set_index("setting").to_numpy(dtype=float)
-    off_diagonal = off_diagonal[~np.eye(len(off_diagonal), dtype=bool)]
-    return {
-        "settings": int(long["setting"].nunique()),
-        "min_tau": float(np.nanmin(off_diagonal)) if off_diagonal.size else None,
-        "moves_most": spread.loc[spread["moves_most"], "event_id"].tolist(),
-    }
-
-
-def run_event_topics(
-    doc_claims_path: str,
-    doc_topics_path: str,
-    topics_path: str,
-    events_path: str,
-    output: str,
-    days_before: int,
-    days_after: int,
-    baseline_days: int,
-    min_baseline_docs: int,
-) -> dict:
-    doc_claims = pd.read_parquet(doc_claims_path)
-    windows = event_windows(load_events(events_path), days_before, days_after, baseline_days)
     profile = event_topic_profile(
-        pd.read_parquet(doc_topics_path),
+        pd.read_parquet(inputs["doc_topics"]),
         doc_claims,
         windows,
-        min_baseline_docs,
-        pd.read_csv(topics_path),
+        min_baseline_docs=settings.min_baseline_docs,
+        topics=pd.read_csv(inputs["topics"]),
     )
-    profile.to_csv(output, index=False, float_format="%.6f")
+    profile.to_csv(outputs["profile"], index=False, float_format="%.6f")
     return {"events": int(profile["event_id"].nunique())}

@@ -4,6 +4,8 @@ metadata (no creation date, fixed SVG hash salt) so reruns are byte-identical.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -12,6 +14,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+
+from schemes.settings import Settings, key  # noqa: E402
 
 # Colour-blind-safe palette (Okabe & Ito 2008) for the headline types; other
 # types take distinct colours in alphabetical order, and every type also has
@@ -327,29 +331,113 @@ def plot_validation(scores: pd.DataFrame):
 RANKING_MEASURE = "score: claims per 1,000 documents\n(abnormal framing by default; 95% CI)"
 
 
-def build_figure(name: str, inputs):
-    """Build one named figure from its input tables (paths by name)."""
-    if name == "event_ranking":
-        return plot_event_ranking(pd.read_csv(inputs["ranking"]), RANKING_MEASURE)
-    if name == "framing_timeseries":
-        windows = pd.read_csv(inputs["ranking"], parse_dates=["window_start", "window_end"])
-        return plot_framing_timeseries(pd.read_csv(inputs["timeseries"]), windows)
-    if name == "topic_prevalence":
-        return plot_topic_prevalence(
-            pd.read_csv(inputs["prevalence"]), pd.read_csv(inputs["topics"])
-        )
-    if name == "type_contrast":
-        return plot_type_contrast(pd.read_csv(inputs["ranking"]), pd.read_csv(inputs["contrast"]))
-    if name == "sensitivity":
-        return plot_sensitivity(pd.read_csv(inputs["sensitivity"]), pd.read_csv(inputs["spread"]))
-    if name == "model_selection":
-        return plot_model_selection(pd.read_csv(inputs["selection"]))
-    if name == "event_topics":
-        return plot_event_topics(pd.read_csv(inputs["profile"]))
-    if name == "validation":
-        return plot_validation(pd.read_csv(inputs["scores"]))
-    raise ValueError(f"unknown figure {name!r}")
+def _event_ranking(inputs):
+    return plot_event_ranking(pd.read_csv(inputs["ranking"]), RANKING_MEASURE)
 
 
-def run_figure(name: str, inputs, paths: list[str], dpi: int) -> None:
-    save(build_figure(name, inputs), {Path(p).suffix[1:]: p for p in paths}, dpi)
+def _framing_timeseries(inputs):
+    windows = pd.read_csv(inputs["ranking"], parse_dates=["window_start", "window_end"])
+    return plot_framing_timeseries(pd.read_csv(inputs["timeseries"]), windows)
+
+
+def _topic_prevalence(inputs):
+    return plot_topic_prevalence(pd.read_csv(inputs["prevalence"]), pd.read_csv(inputs["topics"]))
+
+
+def _type_contrast(inputs):
+    return plot_type_contrast(pd.read_csv(inputs["ranking"]), pd.read_csv(inputs["contrast"]))
+
+
+def _sensitivity(inputs):
+    return plot_sensitivity(pd.read_csv(inputs["sensitivity"]), pd.read_csv(inputs["spread"]))
+
+
+def _model_selection(inputs):
+    return plot_model_selection(pd.read_csv(inputs["selection"]))
+
+
+def _event_topics(inputs):
+    return plot_event_topics(pd.read_csv(inputs["profile"]))
+
+
+def _validation(inputs):
+    return plot_validation(pd.read_csv(inputs["scores"]))
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One figure: its input tables (name -> path under results/<corpus>/), how it is drawn
+    (``draw(inputs)`` with the input paths), its report category and whether it needs a
+    coded gold standard. Its caption is ``workflow/report/figures/<name>.rst``."""
+
+    name: str
+    inputs: dict
+    draw: Callable
+    category: str
+    needs_gold: bool = False
+
+
+RANKING = "tables/event_ranking.csv"
+# The registry: the figure rule, the final targets and the report entries derive from it.
+FIGURES = {
+    spec.name: spec
+    for spec in (
+        FigureSpec("event_ranking", {"ranking": RANKING}, _event_ranking, "Events"),
+        FigureSpec(
+            "type_contrast",
+            {"ranking": RANKING, "contrast": "tables/type_contrast.csv"},
+            _type_contrast,
+            "Events",
+        ),
+        FigureSpec(
+            "sensitivity",
+            {"sensitivity": "tables/sensitivity.csv", "spread": "tables/sensitivity_events.csv"},
+            _sensitivity,
+            "Sensitivity",
+        ),
+        FigureSpec(
+            "framing_timeseries",
+            {"timeseries": "tables/framing_timeseries.csv", "ranking": RANKING},
+            _framing_timeseries,
+            "Framing",
+        ),
+        FigureSpec(
+            "topic_prevalence",
+            {"prevalence": "topics/topic_prevalence.csv", "topics": "topics/topics.csv"},
+            _topic_prevalence,
+            "Topics",
+        ),
+        FigureSpec("event_topics", {"profile": "tables/event_topics.csv"}, _event_topics, "Topics"),
+        FigureSpec(
+            "model_selection",
+            {"selection": "topics/model_selection.csv"},
+            _model_selection,
+            "Topics",
+        ),
+        FigureSpec(
+            "validation",
+            {"scores": "validation/item_scores.csv"},
+            _validation,
+            "Validation",
+            needs_gold=True,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class FigureSettings(Settings):
+    """Rule ``figure``: the resolution of the PNG version."""
+
+    dpi: int = key("figures.dpi")
+
+
+def run_figure(settings: FigureSettings, inputs: dict, outputs: dict, *, figure: str) -> None:
+    """Draw the registered ``figure`` from its input tables and save it in every format.
+
+    Inputs: the figure's tables (:data:`FIGURES`). Outputs: ``png`` and
+    ``other`` (the other configured formats, a list). Settings: ``dpi``.
+    """
+    paths = [outputs["png"], *outputs["other"]]
+    fig = FIGURES[figure].draw(inputs)
+    save(fig, {Path(p).suffix[1:]: p for p in paths}, settings.dpi)

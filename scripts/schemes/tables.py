@@ -11,7 +11,7 @@ import pandas as pd
 TABLE_FLOAT = "%.4f"
 
 
-def booktabs(table: pd.DataFrame, caption: str, label: str, float_format: str = "{:.2f}") -> str:
+def booktabs(table: pd.DataFrame, caption: str, label: str, *, float_format: str = "{:.2f}") -> str:
     """A LaTeX booktabs table (needs \\usepackage{booktabs})."""
 
     def cell(value) -> str:

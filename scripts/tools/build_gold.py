@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from schemes.gold import build_gold, read_item_codes, reliability  # noqa: E402
+from schemes.coding import build_gold, read_item_codes, reliability  # noqa: E402
 from schemes.textnorm import read_from_coders, write_for_coders  # noqa: E402
 
 

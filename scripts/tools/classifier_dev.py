@@ -30,17 +30,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from schemes.classifier import (  # noqa: E402
-    NUMERIC,
     ItemClassifier,
     _features,
-    _new_model,
     _with_pairs,
-    read_active_labels,
     with_embeddings,
 )
-from schemes.gold import best_threshold, load_gold, weighted_auc, weighted_prf  # noqa: E402
+from schemes.coding import load_gold, read_active_labels  # noqa: E402
+from schemes.measures import feature_measures  # noqa: E402
 from schemes.preprocess import item_lemmas, read_sentences  # noqa: E402
+from schemes.stats import best_threshold, weighted_auc, weighted_prf  # noqa: E402
 
+NUMERIC = feature_measures()
 SETS = {
     "all measures": NUMERIC,
     "without LSS": [m for m in NUMERIC if m != "lss_score"],
@@ -94,19 +94,15 @@ def feature_sets(args, dev, active, lemmas, measures):
         numeric = measures[[*columns, *embedding_columns]]
         auc, f1 = [], []
         for seed in range(args.seeds):
+            features = numeric.assign(lemmas=lemmas)
             model = ItemClassifier(c=args.c, seed=seed).fit(
-                lemmas.loc[dev["item_id"]],
-                numeric.loc[dev["item_id"]],
+                features.loc[dev["item_id"]],
                 y,
                 weights,
-                extra=(
-                    lemmas.loc[active["item_id"]],
-                    numeric.loc[active["item_id"]],
-                    active[args.target].to_numpy(int),
-                ),
+                extra=(features.loc[active["item_id"]], active[args.target].to_numpy(int)),
             )
-            auc.append(weighted_auc(y, model.oof_score, weights))
-            flagged = (model.oof_probability >= model.threshold).astype(float)
+            auc.append(weighted_auc(y, model.oof_score_, weights))
+            flagged = (model.oof_probability_ >= model.threshold_).astype(float)
             f1.append(weighted_prf(y, flagged, weights)[2])
         rows.append(summarise({"features": name}, {"measures": " ".join(columns) or "-"}, auc, f1))
     return rows
@@ -136,18 +132,18 @@ def learning_curve(args, dev, active, lemmas, measures):
                 if len(np.unique(y[keep])) < 2:  # a small share without a positive
                     keep = np.concatenate([keep, train[y[train] != y[keep][0]][:1]])
                 keep_active = np.flatnonzero(rng.random(len(a_y)) < share)
-                vectorizer, model = _new_model(args.c, seed)
+                vectorizer, model = ItemClassifier(c=args.c, seed=seed)._new_model()
                 model.fit(
                     _features(
                         vectorizer,
                         pd.concat([text.iloc[keep], a_text.iloc[keep_active]], ignore_index=True),
                         pd.concat([num.iloc[keep], a_num.iloc[keep_active]], ignore_index=True),
-                        True,
+                        fit=True,
                     ),
                     np.concatenate([y[keep], a_y[keep_active]]),
                 )
                 scores[test] = model.decision_function(
-                    _features(vectorizer, text.iloc[test], num.iloc[test], False)
+                    _features(vectorizer, text.iloc[test], num.iloc[test], fit=False)
                 )
             auc.append(weighted_auc(y, scores, weights))
             cut = best_threshold(y, scores, weights)

@@ -15,9 +15,6 @@ rule active_learning:
     conda:
         "../envs/schemes.yaml"
     params:
-        n=config["validation"]["items"]["active"]["n"],
-        pool_factor=config["validation"]["items"]["active"]["pool_factor"],
-        seed=config["validation"]["items"]["seed"],
-        max_chars=config["validation"]["items"]["max_chars"],
+        settings=rule_settings(schemes.active.ActiveLearningSettings),
     script:
         "../../scripts/rules/active_learning.py"

@@ -8,21 +8,35 @@ import pandas as pd
 import yaml
 from snakemake.utils import validate
 
-from schemes.configtools import check_config, coerce_to_schema
+from schemes.configtools import (
+    DEMO_CORPUS,
+    check_config,
+    check_cross_keys,
+    coerce_to_schema,
+)
 
 # stage modules, referred to as schemes.<module> (their names would shadow
 # Snakemake's own, e.g. report())
+import schemes.active
 import schemes.bow
+import schemes.catalogue
 import schemes.claims
+import schemes.classifier
 import schemes.demo
+import schemes.eventrates
+import schemes.figures
 import schemes.events
+import schemes.goldsample
 import schemes.ingest
 import schemes.itemrules
 import schemes.lss
+import schemes.measures
 import schemes.preprocess
 import schemes.report
+import schemes.scoring
+import schemes.sensitivity
 import schemes.topics
-from schemes.events import load_events
+from schemes.catalogue import load_events
 from schemes.rulekit import library_version
 
 _CONFIG_SCHEMA = "../schemas/config.schema.yaml"
@@ -33,60 +47,18 @@ config.update(coerce_to_schema(config, _schema))
 check_config(config, _schema, "logs/config_error.log")
 validate(config, schema=_CONFIG_SCHEMA)
 # the event catalogue, every row, before any job runs (errors name file and line)
-load_events(config["events"]["catalogue"])
+_events = load_events(config["events"]["catalogue"])
 validate(
     pd.read_csv(config["events"]["catalogue"], sep="\t", dtype=str).fillna(""),
     schema="../schemas/events.schema.yaml",
 )
-_event_types = set(
-    pd.read_csv(config["events"]["catalogue"], sep="\t", dtype=str)["type"]
-)
-for _pair in config["events"]["contrasts"]:
-    for _type in (t for side in _pair for t in side.split("+")):
-        if _type not in _event_types:
-            raise ValueError(
-                f"config events.contrasts: event type {_type!r} is not a type of "
-                f"{config['events']['catalogue']} (types: {', '.join(sorted(_event_types))})"
-            )
-
-if (
-    config["events"]["correction"] == "calibration"
-    and config["events"]["doc_measure"] != "classifier"
-):
-    raise ValueError(
-        "config events.correction: 'calibration' draws the classifier's calibration; "
-        "it needs events.doc_measure: classifier ('acc' corrects any 0/1 decision)"
-    )
-if not config["validation"]["items"]["gold"]["labels"]:
-    if config["events"]["doc_measure"] == "classifier":
-        raise ValueError(
-            "config events.doc_measure: 'classifier' needs a coded gold standard "
-            "(validation.items.gold.labels) to train on"
-        )
-    if config["events"]["correction"] != "none":
-        raise ValueError(
-            f"config events.correction: {config['events']['correction']!r} needs a coded "
-            "gold standard (validation.items.gold.labels) to measure the errors on"
-        )
+# settings that contradict each other or the catalogue
+check_cross_keys(config, set(_events["type"]))
 
 CORPUS = config["corpus"]["name"]
-DEMO_CORPUS = "data/demo/corpus.jsonl.gz"
-if config["corpus"]["path"] == DEMO_CORPUS and CORPUS != "demo":
-    # a config file naming its own corpus but no path would silently inherit
-    # the demo's path from config/config.yaml
-    raise ValueError(
-        f"config corpus.path is not set for corpus {CORPUS!r}: give its files in the "
-        "config file or with --config 'corpus={path: <file, glob or folder>}'"
-    )
-FIGURES = [
-    "event_ranking",
-    "type_contrast",
-    "sensitivity",
-    "framing_timeseries",
-    "topic_prevalence",
-    "event_topics",
-    "model_selection",
-]
+GOLD = bool(config["validation"]["items"]["gold"]["labels"])
+# the names events.doc_measure accepts (schemes.measures, the measure registry)
+DOC_MEASURE_NAMES = "|".join(schemes.measures.event_measures())
 
 
 wildcard_constraints:
@@ -145,13 +117,26 @@ def get_topics_inputs(wildcards):
     return inputs
 
 
-def get_figure_other_formats(name):
-    """Files of one figure in the configured formats besides PNG (always made for the report)."""
-    return expand(
-        "results/{{corpus}}/figures/{name}.{fmt}",
-        name=name,
-        fmt=[f for f in config["figures"]["formats"] if f != "png"],
+def get_figure_inputs(wildcards):
+    """The input tables of one registered figure (schemes.figures.FIGURES)."""
+    spec = schemes.figures.FIGURES[wildcards.figure]
+    return {
+        name: f"results/{wildcards.corpus}/{path}" for name, path in spec.inputs.items()
+    }
+
+
+def get_figure_category(wildcards):
+    """The report category of one registered figure."""
+    return schemes.figures.FIGURES[wildcards.figure].category
+
+
+def get_figure_caption(wildcards):
+    """The caption of one registered figure: workflow/report/figures/<name>.rst."""
+    path = _os.path.join(
+        workflow.basedir, "workflow", "report", "figures", f"{wildcards.figure}.rst"
     )
+    with open(path, encoding="utf-8") as caption:
+        return caption.read()
 
 
 def get_doc_measure(wildcards):
@@ -165,19 +150,38 @@ def get_doc_measure(wildcards):
     return f"results/{wildcards.corpus}/framing/doc_measure_{measure}.parquet"
 
 
-def get_doc_measure_scores(wildcards):
-    """The per-item table holding the chosen measure's column."""
-    if wildcards.measure == "classifier":
-        return f"results/{wildcards.corpus}/framing/classifier_scores.parquet"
-    return f"results/{wildcards.corpus}/framing/item_measures.parquet"
+def get_doc_measure_inputs(wildcards):
+    """The item-measure table, and the classifier's raw scores for calibration draws."""
+    inputs = {
+        "doc_claims": f"results/{wildcards.corpus}/framing/doc_claims.parquet",
+        "measures": f"results/{wildcards.corpus}/framing/item_measures.parquet",
+    }
+    if config["events"]["correction"] == "calibration":
+        inputs["classifier"] = (
+            f"results/{wildcards.corpus}/framing/classifier_scores.parquet"
+        )
+    return inputs
 
 
-def doc_measure_column(measure):
-    """Calibrated probability, or the 0/1 decision when counts are error-corrected."""
-    if measure == "classifier" and config["events"]["correction"] != "acc":
-        return "classifier_probability"
-    return {"lexicon": "lexicon_anti_western", "rule": "rule_anti_western"}.get(
-        measure, "classifier_claim"
+def _measure_sources(wildcards, columns):
+    """doc_claims (ids, dates) and the source file of each measure, named by its stem."""
+    inputs = {"doc_claims": f"results/{wildcards.corpus}/framing/doc_claims.parquet"}
+    for source in schemes.measures.sources(columns, with_gold=GOLD):
+        inputs[_os.path.splitext(_os.path.basename(source))[0]] = (
+            f"results/{wildcards.corpus}/{source}"
+        )
+    return inputs
+
+
+def get_item_measure_inputs(wildcards):
+    """Every registry measure's source (the classifier's only with a gold standard)."""
+    return _measure_sources(wildcards, [m.column for m in schemes.measures.MEASURES])
+
+
+def get_classifier_measure_inputs(wildcards):
+    """Only what the classifier's configured measures need (not LSS or topics unless used)."""
+    return _measure_sources(
+        wildcards, config["validation"]["items"]["classifier"]["measures"]
     )
 
 
@@ -200,22 +204,6 @@ def get_gold_inputs(wildcards):
     }
     if gold["adjudication"]:
         inputs["adjudication"] = gold["adjudication"]
-    return inputs
-
-
-def get_classifier_measure_inputs(wildcards):
-    """Only what the classifier's configured measures need (not LSS or topics unless used)."""
-    measures = config["validation"]["items"]["classifier"]["measures"]
-    inputs = {
-        "doc_claims": f"results/{wildcards.corpus}/framing/doc_claims.parquet",
-        "candidates": f"results/{wildcards.corpus}/framing/candidates.parquet",
-    }
-    if "seeded_topic_share" in measures:
-        inputs["framing_share"] = (
-            f"results/{wildcards.corpus}/topics/framing_topic_share.parquet"
-        )
-    if "lss_score" in measures:
-        inputs["lss"] = f"results/{wildcards.corpus}/framing/lss_scores.parquet"
     return inputs
 
 
@@ -253,20 +241,15 @@ def get_final_outputs():
         "results/{corpus}/tables/event_topics.csv",
         "results/{corpus}/tables/framing_timeseries.csv",
     ]
-    outputs += [
-        "results/{corpus}/validation/sample.csv",
-        "results/{corpus}/validation/items/sample.csv",
-    ]
-    if config["validation"]["coded"]:
-        outputs.append("results/{corpus}/validation/precision_recall.csv")
-    if config["validation"]["items"]["gold"]["labels"]:
+    outputs.append("results/{corpus}/validation/items/sample.csv")
+    if GOLD:
         outputs += [
             "results/{corpus}/validation/item_scores.csv",
             "results/{corpus}/validation/event_rate_agreement.csv",
-            "results/{corpus}/figures/validation.png",
-        ] + get_figure_other_formats("validation")
-    for name in FIGURES:
-        outputs += [
-            f"results/{{corpus}}/figures/{name}.png"
-        ] + get_figure_other_formats(name)
+        ]
+    # PNG always (the report shows it), then the other configured formats
+    formats = ["png", *(f for f in config["figures"]["formats"] if f != "png")]
+    for name, spec in schemes.figures.FIGURES.items():
+        if GOLD or not spec.needs_gold:
+            outputs += [f"results/{{corpus}}/figures/{name}.{fmt}" for fmt in formats]
     return expand(outputs, corpus=CORPUS)

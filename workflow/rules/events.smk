@@ -8,7 +8,7 @@ rule event_catalogue:
     conda:
         "../envs/schemes.yaml"
     params:
-        settings=rule_settings(schemes.events.EventCatalogueSettings),
+        settings=rule_settings(schemes.catalogue.EventCatalogueSettings),
     script:
         "../../scripts/rules/event_catalogue.py"
 
@@ -39,19 +39,7 @@ rule event_ranking:
     conda:
         "../envs/schemes.yaml"
     params:
-        days_before=config["events"]["days_before"],
-        days_after=config["events"]["days_after"],
-        baseline_days=config["events"]["baseline_days"],
-        min_baseline_docs=config["events"]["min_baseline_docs"],
-        measure=config["events"]["measure"],
-        resample=config["events"]["resample"],
-        n_boot=config["events"]["bootstrap"],
-        seed=config["events"]["seed"],
-        model_degree=config["events"]["count_model_degree"],
-        contrasts=config["events"]["contrasts"],
-        n_permutations=config["events"]["permutations"],
-        time_bin=config["events"]["time_bin"],
-        study_period_only=any(config["events"]["period"].values()),
+        settings=rule_settings(schemes.events.EventRankingSettings),
     script:
         "../../scripts/rules/event_ranking.py"
 
@@ -76,13 +64,7 @@ rule sensitivity:
     conda:
         "../envs/schemes.yaml"
     params:
-        window_grid=config["events"]["sensitivity"]["windows"],
-        measures=config["events"]["sensitivity"]["measures"],
-        baseline_days=config["events"]["baseline_days"],
-        min_baseline_docs=config["events"]["min_baseline_docs"],
-        model_degree=config["events"]["count_model_degree"],
-        time_bin=config["events"]["time_bin"],
-        study_period_only=any(config["events"]["period"].values()),
+        settings=rule_settings(schemes.sensitivity.SensitivitySettings),
     script:
         "../../scripts/rules/sensitivity.py"
 
@@ -100,9 +82,6 @@ rule event_topics:
     conda:
         "../envs/schemes.yaml"
     params:
-        days_before=config["events"]["days_before"],
-        days_after=config["events"]["days_after"],
-        baseline_days=config["events"]["baseline_days"],
-        min_baseline_docs=config["events"]["min_baseline_docs"],
+        settings=rule_settings(schemes.events.EventTopicsSettings),
     script:
         "../../scripts/rules/event_topics.py"

@@ -47,13 +47,23 @@ rule framing_agreement:
         "../../scripts/rules/framing_agreement.py"
 
 
-rule item_measures:
+rule lexicon_measures:
     input:
         doc_claims="results/{corpus}/framing/doc_claims.parquet",
         candidates="results/{corpus}/framing/candidates.parquet",
-        framing_share="results/{corpus}/topics/framing_topic_share.parquet",
-        lss="results/{corpus}/framing/lss_scores.parquet",
-        rules="results/{corpus}/framing/item_rules.parquet",
+    output:
+        measures="results/{corpus}/framing/lexicon_measures.parquet",
+    log:
+        "results/{corpus}/logs/lexicon_measures.log",
+    conda:
+        "../envs/schemes.yaml"
+    script:
+        "../../scripts/rules/lexicon_measures.py"
+
+
+rule item_measures:
+    input:
+        unpack(get_item_measure_inputs),
     output:
         measures="results/{corpus}/framing/item_measures.parquet",
     log:
@@ -73,8 +83,10 @@ rule classifier_measures:
         "results/{corpus}/logs/classifier_measures.log",
     conda:
         "../envs/schemes.yaml"
+    params:
+        settings=rule_settings(schemes.measures.ClassifierMeasuresSettings),
     script:
-        "../../scripts/rules/item_measures.py"
+        "../../scripts/rules/classifier_measures.py"
 
 
 rule lss:
@@ -131,17 +143,16 @@ rule item_rules:
 
 rule doc_measure:
     input:
-        doc_claims="results/{corpus}/framing/doc_claims.parquet",
-        scores=get_doc_measure_scores,
+        unpack(get_doc_measure_inputs),
     output:
         doc_measure="results/{corpus}/framing/doc_measure_{measure}.parquet",
     log:
         "results/{corpus}/logs/doc_measure_{measure}.log",
     wildcard_constraints:
-        measure="lexicon|rule|classifier",
+        measure=DOC_MEASURE_NAMES,
     conda:
         "../envs/schemes.yaml"
     params:
-        column=lambda wildcards: doc_measure_column(wildcards.measure),
+        settings=rule_settings(schemes.measures.DocMeasureSettings),
     script:
         "../../scripts/rules/doc_measure.py"

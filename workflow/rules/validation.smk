@@ -1,51 +1,3 @@
-rule validation_sample:
-    input:
-        documents="results/{corpus}/ingest/documents.parquet",
-        sentences=get_sentence_shards,
-        claims="results/{corpus}/framing/claims.csv",
-        candidates="results/{corpus}/framing/candidates.parquet",
-        guide=config["validation"]["guide"],
-    output:
-        sample="results/{corpus}/validation/sample.csv",
-        guide="results/{corpus}/validation/coding_guide.md",
-    log:
-        "results/{corpus}/logs/validation_sample.log",
-    conda:
-        "../envs/schemes.yaml"
-    params:
-        sizes=config["validation"]["sample"],
-        seed=config["validation"]["seed"],
-    script:
-        "../../scripts/rules/validation_sample.py"
-
-
-rule validation_sentence_report:
-    input:
-        sample="results/{corpus}/validation/sample.csv",
-        coded=config["validation"]["coded"],
-    output:
-        precision_recall=report(
-            "results/{corpus}/validation/precision_recall.csv",
-            caption="../report/validation.rst",
-            category="Validation",
-        ),
-        agreement=report(
-            "results/{corpus}/validation/coder_agreement.csv",
-            caption="../report/coder_agreement.rst",
-            category="Validation",
-        ),
-    log:
-        "results/{corpus}/logs/validation_sentence_report.log",
-    conda:
-        "../envs/schemes.yaml"
-    params:
-        n_boot=config["validation"]["bootstrap"],
-        seed=config["validation"]["seed"],
-        supervised=config["validation"]["supervised"],
-    script:
-        "../../scripts/rules/validation_sentence_report.py"
-
-
 rule gold_sample:
     input:
         documents="results/{corpus}/ingest/documents.parquet",
@@ -61,12 +13,7 @@ rule gold_sample:
     conda:
         "../envs/schemes.yaml"
     params:
-        filters=config["validation"]["items"]["filter"],
-        sizes=config["validation"]["items"]["sample"],
-        test_fraction=config["validation"]["items"]["test_fraction"],
-        double_coded=config["validation"]["items"]["double_coded"],
-        seed=config["validation"]["items"]["seed"],
-        max_chars=config["validation"]["items"]["max_chars"],
+        settings=rule_settings(schemes.goldsample.GoldSampleSettings),
     script:
         "../../scripts/rules/gold_sample.py"
 
@@ -75,7 +22,6 @@ rule validation_report:
     input:
         unpack(get_gold_inputs),
         measures="results/{corpus}/framing/item_measures.parquet",
-        classifier="results/{corpus}/framing/classifier_scores.parquet",
         catalogue="results/{corpus}/events/catalogue.tsv",
     output:
         scores=report(
@@ -105,11 +51,7 @@ rule validation_report:
     conda:
         "../envs/schemes.yaml"
     params:
-        days_before=config["events"]["days_before"],
-        days_after=config["events"]["days_after"],
-        min_event_items=config["validation"]["items"]["min_event_items"],
-        n_boot=config["validation"]["bootstrap"],
-        seed=config["validation"]["seed"],
+        settings=rule_settings(schemes.scoring.ValidationReportSettings),
     script:
         "../../scripts/rules/validation_report.py"
 
@@ -131,13 +73,7 @@ rule item_classifier:
     conda:
         "../envs/schemes.yaml"
     params:
-        target=config["validation"]["items"]["classifier"]["target"],
-        c=config["validation"]["items"]["classifier"]["c"],
-        folds=config["validation"]["items"]["classifier"]["folds"],
-        seed=config["validation"]["seed"],
-        n_boot=config["events"]["bootstrap"],
-        embeddings=config["validation"]["items"]["classifier"]["embeddings"],
-        measures=config["validation"]["items"]["classifier"]["measures"],
+        settings=rule_settings(schemes.classifier.ItemClassifierSettings),
     script:
         "../../scripts/rules/item_classifier.py"
 
@@ -147,7 +83,6 @@ rule measurement_error:
         design=config["validation"]["items"]["gold"]["design"] or [],
         labels=config["validation"]["items"]["gold"]["labels"] or [],
         measures="results/{corpus}/framing/item_measures.parquet",
-        classifier="results/{corpus}/framing/classifier_scores.parquet",
     output:
         table="results/{corpus}/validation/measurement_error.csv",
     log:
@@ -155,9 +90,6 @@ rule measurement_error:
     conda:
         "../envs/schemes.yaml"
     params:
-        doc_measure=config["events"]["doc_measure"],
-        target="anti_western",
-        n_boot=config["events"]["bootstrap"],
-        seed=config["validation"]["seed"],
+        settings=rule_settings(schemes.eventrates.MeasurementErrorSettings),
     script:
         "../../scripts/rules/measurement_error.py"
