@@ -181,3 +181,24 @@ def test_smallest_accepted_corpus_runs_end_to_end(tmp_path):
     assert (results / "tables" / "event_ranking.csv").exists()
     assert (results / "figures" / "event_ranking.png").exists()
     assert not (work / "netguard.log").exists()
+
+
+def test_cross_key_checks_list_every_contradiction():
+    from schemes.configtools import cross_key_problems, load_config
+
+    config = load_config(ROOT / "config" / "config.yaml")
+    types = {"color_revolution", "nato_summit"}
+    assert cross_key_problems(config, types) == []
+    config["events"].update(
+        contrasts=[["color_revolution", "nato_sumit"]], doc_measure="rule", correction="calibration"
+    )
+    config["corpus"]["name"] = "mine"
+    problems = cross_key_problems(config, types)
+    assert len(problems) == 4, problems
+    for words in (
+        ["events.contrasts", "nato_sumit"],
+        ["events.correction", "classifier"],
+        ["events.correction", "gold standard"],
+        ["corpus.path", "mine"],
+    ):
+        assert any(all(w in p for w in words) for p in problems), words

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from schemes import measures as registry
 from schemes.coding import (
     CodedFileError,
     build_gold,
@@ -14,7 +15,7 @@ from schemes.coding import (
 )
 from schemes.eventrates import event_rates
 from schemes.goldsample import GoldSampleSettings, draw_item_sample, filter_strata, run_gold_sample
-from schemes.measures import BY_COLUMN, Measure, item_measures, lexicon_measures
+from schemes.measures import Measure, item_measures, lexicon_measures
 from schemes.scoring import choose_measure, score_measures
 from schemes.stats import best_threshold, weighted_auc, weighted_prf
 
@@ -226,7 +227,8 @@ def gold_items(n_per_stratum=200, seed=0):
 def test_score_measures_weights_undo_oversampling_and_thresholds_come_from_dev(monkeypatch):
     items = gold_items()
     for column, kind in (("perfect", "binary"), ("flag_rest", "binary"), ("score", "score")):
-        monkeypatch.setitem(BY_COLUMN, column, Measure(column, column, kind, "x.parquet", "x"))
+        row = Measure(column, column, kind, "x.parquet", "x")
+        monkeypatch.setattr(registry, "MEASURES", (*registry.MEASURES, row))
     table = score_measures(items, ["perfect", "flag_rest", "score"], n_boot=100, seed=1)
     assert len(table) == 2 * 2 * 2 * 3  # targets x splits x weightings x measures
     perfect = table[table["measure"] == "perfect"]

@@ -190,14 +190,19 @@ MEASURES: tuple[Measure, ...] = (
         needs_gold=True,
     ),
 )
-BY_COLUMN = {m.column: m for m in MEASURES}
+
+
+def columns() -> list[str]:
+    """Every measure's column, in registry order."""
+    return [m.column for m in MEASURES]
 
 
 def measure(column: str) -> Measure:
     """The registry row of ``column``; an unknown name lists the known ones."""
-    if column not in BY_COLUMN:
-        raise KeyError(f"unknown measure {column!r} (measures: {', '.join(BY_COLUMN)})")
-    return BY_COLUMN[column]
+    for row in MEASURES:
+        if row.column == column:
+            return row
+    raise KeyError(f"unknown measure {column!r} (measures: {', '.join(columns())})")
 
 
 def event_measures() -> list[str]:
@@ -231,13 +236,10 @@ def event_measure_column(name: str, correction: str) -> str:
     return next(m.column for m in rows if m.kind == "binary")
 
 
-def sources(columns, with_gold: bool) -> list[str]:
+def sources(names, with_gold: bool) -> list[str]:
     """The source files (relative to ``results/<corpus>/``) of the given measures, once each."""
-    return list(
-        dict.fromkeys(
-            BY_COLUMN[c].source for c in columns if with_gold or not BY_COLUMN[c].needs_gold
-        )
-    )
+    rows = [measure(c) for c in names]
+    return list(dict.fromkeys(m.source for m in rows if with_gold or not m.needs_gold))
 
 
 # --------------------------------------------------------------------------
@@ -289,9 +291,7 @@ def run_lexicon_measures(inputs: dict, outputs: dict) -> dict:
 # --------------------------------------------------------------------------
 
 
-def item_measures(
-    doc_claims: pd.DataFrame, tables: dict[str, pd.DataFrame], columns
-) -> pd.DataFrame:
+def item_measures(doc_claims: pd.DataFrame, tables: dict[str, pd.DataFrame], names) -> pd.DataFrame:
     """One row per item (``doc_id``, ``date``, ``date_end``) and one column per measure.
 
     ``tables`` maps a source's name (:attr:`Measure.source_name`) to its
@@ -300,7 +300,7 @@ def item_measures(
     classifier; a config without a seeded ``conspiracy`` topic no share).
     """
     out = doc_claims[["doc_id", "date", "date_end"]].copy()
-    for column in columns:
+    for column in names:
         row = measure(column)
         source = tables.get(row.source_name)
         if source is not None and row.available(source):
@@ -308,18 +308,16 @@ def item_measures(
     return out
 
 
-def read_sources(inputs: dict, columns) -> dict[str, pd.DataFrame]:
-    """The source tables among a rule's inputs that hold any of ``columns``."""
-    names = {measure(c).source_name for c in columns}
-    return {name: pd.read_parquet(path) for name, path in inputs.items() if name in names}
+def read_sources(inputs: dict, names) -> dict[str, pd.DataFrame]:
+    """The source tables among a rule's inputs that hold any of the measures ``names``."""
+    wanted = {measure(c).source_name for c in names}
+    return {name: pd.read_parquet(path) for name, path in inputs.items() if name in wanted}
 
 
-def _write_item_table(inputs: dict, output: str, columns) -> dict:
-    table = item_measures(
-        pd.read_parquet(inputs["doc_claims"]), read_sources(inputs, columns), columns
-    )
+def _write_item_table(inputs: dict, output: str, names) -> dict:
+    table = item_measures(pd.read_parquet(inputs["doc_claims"]), read_sources(inputs, names), names)
     table.to_parquet(output, index=False)
-    return {c: round(float(table[c].mean()), 5) for c in table.columns if c in BY_COLUMN}
+    return {c: round(float(table[c].mean()), 5) for c in table.columns if c in names}
 
 
 def run_item_measures(inputs: dict, outputs: dict) -> dict:
@@ -330,7 +328,7 @@ def run_item_measures(inputs: dict, outputs: dict) -> dict:
     ``framing_topic_share``, ``item_rules``, ``lss_scores``,
     ``classifier_scores``). Output: ``measures``.
     """
-    return _write_item_table(inputs, outputs["measures"], [m.column for m in MEASURES])
+    return _write_item_table(inputs, outputs["measures"], columns())
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from schemes import measures as registry
 from schemes.catalogue import event_windows, load_events
 from schemes.coding import (
     TARGETS,
@@ -29,7 +30,6 @@ from schemes.coding import (
     reliability,
 )
 from schemes.eventrates import event_rates
-from schemes.measures import BY_COLUMN, MEASURES
 from schemes.settings import Settings, key
 from schemes.stats import (
     best_threshold,
@@ -52,7 +52,7 @@ def _prf_auc(index, *, truth, predicted, score, weights) -> np.ndarray:
 
 
 def _is_score(column: str) -> bool:
-    return BY_COLUMN[column].kind != "binary"
+    return registry.measure(column).kind != "binary"
 
 
 def dev_thresholds(items: pd.DataFrame, measures: list[str], target: str) -> dict[str, float]:
@@ -91,7 +91,7 @@ def score_row(
     low, high = percentile_ci(stratified_bootstrap(statistic, strata, n_boot=n_boot, seed=seed))
     row = {
         "measure": column,
-        "label": BY_COLUMN[column].label,
+        "label": registry.measure(column).label,
         "target": target,
         "threshold": threshold if score else np.nan,
         "n_items": int(valid.sum()),
@@ -195,7 +195,7 @@ def choose_measure(
             "event_spearman": test["measure"].map(rho).to_numpy(),
         }
     )
-    table["doc_measure"] = [BY_COLUMN[m].ranks_as for m in table["measure"]]
+    table["doc_measure"] = [registry.measure(m).ranks_as for m in table["measure"]]
     table["eligible"] = (
         (table["doc_measure"] != "") & (table["event_spearman"] > 0) & table["test_f1"].notna()
     ).astype(int)
@@ -224,7 +224,7 @@ def coded_items_with_measures(inputs: dict) -> tuple[pd.DataFrame, pd.DataFrame,
     the number of coded items that are not items of this corpus)."""
     items = load_gold(inputs["design"], inputs["labels"])
     corpus = pd.read_parquet(inputs["measures"])
-    measures = [m.column for m in MEASURES if m.column in corpus.columns]
+    measures = [c for c in registry.columns() if c in corpus.columns]
     missing = sorted(set(items["item_id"]) - set(corpus["doc_id"]))
     if len(missing) == len(items):
         raise CodedFileError(

@@ -175,7 +175,7 @@ def _measure_sources(wildcards, columns):
 
 def get_item_measure_inputs(wildcards):
     """Every registry measure's source (the classifier's only with a gold standard)."""
-    return _measure_sources(wildcards, [m.column for m in schemes.measures.MEASURES])
+    return _measure_sources(wildcards, schemes.measures.columns())
 
 
 def get_classifier_measure_inputs(wildcards):
