@@ -393,12 +393,25 @@ def test_event_period_keeps_events_starting_within_it(tmp_path, root):
     assert len(in_period(events, {"from": "", "to": ""})) == len(events)
     assert {"rose_2003", "orange_2004", "tulip_2005"} <= set(kept["event_id"])
     assert "crimea_2014" not in set(kept["event_id"])
-    files = ({"catalogue": root / "config" / "events.tsv"}, {"catalogue": path})
-    period = {"from": "2003-01-01", "to": "2003-12-31"}
-    summary = run_event_catalogue(EventCatalogueSettings(period), *files)
+    # documents to the end of October 2003: the Rose revolution's window is not covered
+    days = pd.date_range("2002-10-01", "2003-10-25")
+    pd.DataFrame({"date": days, "date_end": days}).to_parquet(tmp_path / "documents.parquet")
+    files = (
+        {"catalogue": root / "config" / "events.tsv", "documents": tmp_path / "documents.parquet"},
+        {"catalogue": path},
+    )
+
+    def settings(start, end):
+        return EventCatalogueSettings({"from": start, "to": end}, days_before=7, days_after=30)
+
+    summary = run_event_catalogue(settings("2002-01-01", "2003-12-31"), *files)
     assert summary["events"] == len(load_events(path)) >= 1
+    assert "rose_2003" in summary["without_documents"]
+    assert "rose_2003" not in set(load_events(path)["event_id"])
     with pytest.raises(EventCatalogueError, match="no event starts within"):
-        run_event_catalogue(EventCatalogueSettings({"from": "2030-01-01", "to": ""}), *files)
+        run_event_catalogue(settings("2030-01-01", ""), *files)
+    with pytest.raises(EventCatalogueError, match="no event .* has a document"):
+        run_event_catalogue(settings("2005-01-01", "2005-12-31"), *files)
 
 
 def test_calibration_draws_give_probability_sums_and_wider_cis(two_events):

@@ -9,6 +9,7 @@ to ``days_after`` the end) and the baseline before it.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -16,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from schemes.settings import Settings
+
+log = logging.getLogger(__name__)
 
 EVENT_COLUMNS = ["event_id", "label", "type", "start", "end"]
 
@@ -108,21 +111,54 @@ def documents_in_study(
 
 @dataclass(frozen=True)
 class EventCatalogueSettings(Settings):
-    """Rule ``event_catalogue``: the study period."""
+    """Rule ``event_catalogue``: the study period and the window around each event."""
 
     SECTION: ClassVar[str] = "events"
     period: dict  # {"from": "YYYY-MM-DD", "to": ...}; empty = open
+    days_before: int
+    days_after: int
+
+
+def covered(events: pd.DataFrame, documents: pd.DataFrame, *, days_before: int, days_after: int):
+    """Whether each event's window holds at least one document of the corpus."""
+    windows = event_windows(events, days_before, days_after, baseline_days=0)
+    start = documents["date"].to_numpy("datetime64[D]")
+    end = documents["date_end"].to_numpy("datetime64[D]")
+    hits = (start[:, None] <= windows["window_end"].to_numpy("datetime64[D]")[None, :]) & (
+        end[:, None] >= windows["window_start"].to_numpy("datetime64[D]")[None, :]
+    )
+    return hits.any(axis=0)
 
 
 def run_event_catalogue(settings: EventCatalogueSettings, inputs: dict, outputs: dict) -> dict:
-    """The catalogue's events within the configured period (a TSV the event rules read).
+    """The catalogue's events within the period whose windows the corpus covers.
 
-    Inputs: ``catalogue`` (config/events.tsv). Outputs: ``catalogue``.
+    An event whose window holds no document of the corpus (a year the corpus
+    lacks) cannot be measured: it is left out, and named in the log and the
+    summary. Inputs: ``catalogue`` (config/events.tsv), ``documents`` (their
+    dates). Outputs: ``catalogue``. Settings: ``period``, ``days_before``,
+    ``days_after``.
     """
     path = inputs["catalogue"]
     events = in_period(load_events(path), settings.period)
     if events.empty:
         raise EventCatalogueError(f"{path}: no event starts within events.period {settings.period}")
+    documents = pd.read_parquet(inputs["documents"], columns=["date", "date_end"])
+    inside = covered(
+        events, documents, days_before=settings.days_before, days_after=settings.days_after
+    )
+    if not inside.any():
+        raise EventCatalogueError(
+            f"{path}: no event of events.period {settings.period} has a document of the corpus "
+            f"in its window (documents from {documents['date'].min():%Y-%m-%d} to "
+            f"{documents['date_end'].max():%Y-%m-%d})"
+        )
+    uncovered = events.loc[~inside, "event_id"].tolist()
+    if uncovered:
+        log.warning(
+            "no document in the window of %d events, left out: %s", len(uncovered), uncovered
+        )
+    events = events[inside]
     raw = pd.read_csv(path, sep="\t", dtype=str).fillna("")
     raw[raw["event_id"].isin(events["event_id"])].to_csv(
         outputs["catalogue"], sep="\t", index=False
@@ -131,6 +167,7 @@ def run_event_catalogue(settings: EventCatalogueSettings, inputs: dict, outputs:
         "events": len(events),
         "first": events["event_id"].iloc[0],
         "last": events["event_id"].iloc[-1],
+        "without_documents": uncovered,
     }
 
 

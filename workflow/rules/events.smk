@@ -1,6 +1,7 @@
 rule event_catalogue:
     input:
         catalogue=config["events"]["catalogue"],
+        documents="results/{corpus}/ingest/documents.parquet",
     output:
         catalogue="results/{corpus}/events/catalogue.tsv",
     log:

@@ -1,0 +1,332 @@
+"""Two-phase sampling: which items humans code, drawn with known inclusion probabilities.
+
+Phase 1 scores every item of every event window and baseline with a
+surrogate (a measure of the registry, by default the classifier's calibrated
+probability). Phase 2 draws the items to code. The estimand of an event is
+the share of its window's items that carry an anti-Western claim *by the
+coding guide*; the surrogate only decides where coding effort goes, so the
+estimates stay valid however good or bad it is (Särndal, Swensson & Wretman,
+*Model Assisted Survey Sampling*, 1992).
+
+**Domains and strata.** A *domain* is an event's window or its baseline
+(``schemes.events.memberships``: the baseline excludes every window).
+Within each domain the items are sorted by surrogate score: the top
+``take_all`` share is a take-all stratum (every item coded), the rest is cut
+into ``bands`` score bands of equal size. Windows may overlap, so an item
+can lie in several domains; it is drawn once, with the largest of its
+strata's inclusion probabilities.
+
+**Poisson sampling.** Each item is drawn independently with its inclusion
+probability ``pi`` (a seeded Bernoulli draw), so overlapping domains, waves
+and the Horvitz-Thompson variance all stay exact; every item has ``pi >=
+min_rate`` > 0, so no part of a window is left to the model alone.
+
+**Allocation.** Rates follow Neyman allocation (Cochran 1977, 5.5) for the
+chosen target: the rate of a stratum is proportional to the spread of
+``code - prediction`` in it, times ``sqrt(c_d) / N_d`` for its domain ``d``
+of ``N_d`` items, where ``c_d`` is the domain's weight in the target
+(``per_event``: every window and baseline alike; ``contrast``: the squared
+coefficients of the configured type contrasts), clipped to
+[``min_rate``, 1] and scaled to the wave's budget. Before anything is coded
+the spread is the surrogate's own, ``sqrt(p (1 - p))`` for a calibrated
+probability ``p``.
+
+**Waves.** Wave 1 is drawn from the phase-1 scores alone. Wave 2 is drawn
+from the items wave 1 did not draw, allocated with the residual spreads
+wave 1's codes show (shrunk towards the surrogate's, so a stratum without a
+positive keeps a rate). Because wave 2 depends on wave 1's codes, the two
+waves are not pooled as one sample (that would bias the estimates of rare
+claims downwards): each wave gives its own unbiased estimate, and the two
+are combined with the weight ``wave_weight`` fixed in advance (the adaptive
+two-stage combination of Cui, Hung & Wang 1999; :mod:`schemes.estimate`).
+
+The design of a wave is written before any item of it is coded, and frozen:
+the files are committed beside the codes, and the estimates are computed
+from them, not from a recomputed design.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from schemes.catalogue import event_windows
+from schemes.events import memberships
+from schemes.settings import Settings, key
+
+TAKE_ALL = 0
+
+
+@dataclass(frozen=True)
+class Domains:
+    """The study's items and the domains (windows, baselines) they belong to.
+
+    ``table`` has one row per domain: ``domain`` (``<event_id>:window`` or
+    ``<event_id>:baseline``), ``event_id``, ``kind``, ``type``, ``n_items``.
+    ``members`` is the (items x domains) boolean membership matrix, in the
+    order of ``items`` and of ``table``'s rows.
+    """
+
+    items: pd.DataFrame
+    table: pd.DataFrame
+    members: np.ndarray
+
+
+def study_domains(
+    items: pd.DataFrame,
+    events: pd.DataFrame,
+    *,
+    days_before,
+    days_after,
+    baseline_days,
+    min_baseline_docs,
+) -> Domains:
+    """Windows and baselines of the events, as the event stage defines them.
+
+    ``items`` needs ``doc_id``, ``date`` and ``date_end``; items outside
+    every domain are dropped. An event whose window holds no item has no
+    domain (it cannot be estimated).
+    """
+    windows = event_windows(events, days_before, days_after, baseline_days=baseline_days)
+    in_window, in_base, kinds = memberships(items, windows, min_baseline_docs)
+    rows, columns = [], []
+    for j, event in enumerate(windows.itertuples(index=False)):
+        if not in_window[:, j].any():
+            continue
+        for kind, member, baseline in (
+            ("window", in_window[:, j], ""),
+            ("baseline", in_base[:, j], kinds[j]),
+        ):
+            rows.append(
+                {
+                    "domain": f"{event.event_id}:{kind}",
+                    "event_id": event.event_id,
+                    "kind": kind,
+                    "type": event.type,
+                    "baseline_kind": baseline,
+                    "n_items": int(member.sum()),
+                }
+            )
+            columns.append(member)
+    members = np.column_stack(columns) if columns else np.zeros((len(items), 0), dtype=bool)
+    keep = members.any(axis=1)
+    return Domains(
+        items=items.loc[keep].reset_index(drop=True),
+        table=pd.DataFrame(rows),
+        members=members[keep],
+    )
+
+
+@dataclass(frozen=True)
+class Strata:
+    """The strata of every domain: groups of item indices (a take-all stratum and score bands).
+
+    ``items`` holds the item indices of all groups one after the other, group
+    ``g`` from ``starts[g]`` on; ``domain`` and ``stratum`` say which domain
+    and which stratum of it (0 = take-all, 1.. = bands from the highest
+    scores down) each group is.
+    """
+
+    items: np.ndarray
+    starts: np.ndarray
+    domain: np.ndarray
+    stratum: np.ndarray
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.diff(np.append(self.starts, len(self.items)))
+
+    def sums(self, values: np.ndarray) -> np.ndarray:
+        """Per group, the sum of ``values`` over its items."""
+        return np.add.reduceat(np.asarray(values, float)[self.items], self.starts)
+
+    def spread_to_items(self, per_group: np.ndarray, n_items: int) -> np.ndarray:
+        """Per item, the largest value of the groups it belongs to (0 outside every group)."""
+        out = np.zeros(n_items)
+        np.maximum.at(out, self.items, np.repeat(per_group, self.sizes))
+        return out
+
+
+def score_bands(scores: np.ndarray, members: np.ndarray, *, take_all: float, bands: int) -> Strata:
+    """The strata of each domain: its take-all and its score bands.
+
+    Stratum 0 is the take-all: the ``ceil(take_all * N_d)`` top-scored items
+    of the domain (ties by item order). Strata 1..``bands`` are equal-sized
+    score bands of the rest, from the highest scores down.
+    """
+    items, starts, domain, stratum = [], [], [], []
+    offset = 0
+    for d in range(members.shape[1]):
+        index = np.flatnonzero(members[:, d])
+        order = index[np.argsort(-scores[index], kind="stable")]
+        top = int(np.ceil(take_all * len(order)))
+        rest = order[top:]
+        label = np.concatenate([np.zeros(top, int), 1 + (np.arange(len(rest)) * bands) // max(len(rest), 1)])
+        for h in np.unique(label):
+            group = order[label == h]
+            items.append(group)
+            starts.append(offset)
+            domain.append(d)
+            stratum.append(int(h))
+            offset += len(group)
+    return Strata(
+        items=np.concatenate(items) if items else np.zeros(0, int),
+        starts=np.array(starts, dtype=int),
+        domain=np.array(domain, dtype=int),
+        stratum=np.array(stratum, dtype=int),
+    )
+
+
+def target_weights(table: pd.DataFrame, target: str, contrasts) -> np.ndarray:
+    """Each domain's weight ``c_d`` in the variance the allocation minimises.
+
+    ``per_event``: the sum over events of the variance of the excess
+    (window share minus baseline share): every domain weighs 1.
+    ``contrast``: the variance of the configured type contrasts (mean
+    excess of type A minus type B; types joined with ``+``): a domain of an
+    event weighs the sum over contrasts of its squared coefficient.
+    """
+    if target == "per_event":
+        return np.ones(len(table))
+    if target != "contrast":
+        raise ValueError(f"design.target must be per_event or contrast, not {target!r}")
+    weights = np.zeros(len(table))
+    events = table.drop_duplicates("event_id")
+    for pair in contrasts:
+        for sign, side in zip((1, -1), pair, strict=True):
+            members = events["type"].isin(side.split("+"))
+            if members.any():
+                coefficient = sign / members.sum()
+                chosen = table["event_id"].isin(events.loc[members, "event_id"]).to_numpy()
+                weights[chosen] += coefficient**2
+    return weights
+
+
+def stratum_rates(
+    strata: Strata,
+    available_counts: np.ndarray,
+    spread: np.ndarray,
+    *,
+    domain_sizes: np.ndarray,
+    weights: np.ndarray,
+    budget: float,
+    min_rate: float,
+) -> np.ndarray:
+    """Neyman rates of the strata for an expected ``budget`` of coded items.
+
+    ``available_counts``: items of each stratum still to draw; ``spread``:
+    each stratum's root mean squared residual spread. Take-all strata get 1;
+    the others ``clip(k * spread * sqrt(c_d) / N_d, min_rate, 1)`` with
+    ``k`` found by bisection so that the expected number of draws,
+    ``sum(available_h * rate_h)``, meets the budget (items of overlapping
+    domains are counted in each; the draw takes each once).
+    """
+    size = np.asarray(available_counts, float)
+    take_all = strata.stratum == TAKE_ALL
+    d = strata.domain
+    shape = spread * np.sqrt(weights[d]) / np.maximum(domain_sizes[d], 1)
+
+    def rates(k: float) -> np.ndarray:
+        return np.where(take_all, 1.0, np.clip(k * shape, min_rate, 1.0))
+
+    if (size * rates(0.0)).sum() >= budget or not shape.any():
+        return rates(0.0)
+    low, high = 0.0, 1.0
+    while (size * rates(high)).sum() < budget and high < 1e15:
+        high *= 2
+    for _ in range(100):
+        middle = (low + high) / 2
+        low, high = (middle, high) if (size * rates(middle)).sum() < budget else (low, middle)
+    return rates(high)
+
+
+def poisson_draw(pi: np.ndarray, seed: int) -> np.ndarray:
+    """Independent Bernoulli(pi) draws (Poisson sampling), seeded."""
+    return np.random.default_rng(seed).random(len(pi)) < pi
+
+
+@dataclass(frozen=True)
+class DesignSettings(Settings):
+    """The phase-2 design (``design``) and the event windows it samples (``events``)."""
+
+    SECTION: ClassVar[str] = "design"
+    surrogate: str
+    take_all: float
+    bands: int
+    budgets: list
+    wave_weight: float
+    target: str
+    min_rate: float
+    shrinkage: float
+    seed: int
+    days_before: int = key("events.days_before")
+    days_after: int = key("events.days_after")
+    baseline_days: int = key("events.baseline_days")
+    min_baseline_docs: int = key("events.min_baseline_docs")
+    contrasts: list = key("events.contrasts")
+    period: dict = key("events.period")
+
+
+@dataclass(frozen=True)
+class WaveDesign:
+    """A drawn wave: every study item's inclusion probability, and which items were drawn."""
+
+    pi: np.ndarray
+    drawn: np.ndarray
+
+
+def wave_spread(strata: Strata, prediction: np.ndarray, earlier=None, codes=None, *, shrinkage=10.0):
+    """Each stratum's root mean squared residual ``code - prediction``, for the allocation.
+
+    Before any code: the surrogate's own, the mean of ``p (1 - p)``. After a
+    wave: the inverse-probability-weighted mean of the squared residuals of
+    the stratum's coded items, pulled towards the surrogate's with the
+    weight of ``shrinkage`` items, so that a stratum whose few coded items
+    show no positive keeps a rate.
+    """
+    prior = strata.sums(prediction * (1 - prediction)) / strata.sizes
+    if earlier is None:
+        return np.sqrt(prior)
+    coded = earlier.drawn
+    weight = np.where(coded, 1 / np.where(coded, earlier.pi, 1.0), 0.0)
+    residual2 = np.where(coded, (np.nan_to_num(codes) - prediction) ** 2, 0.0)
+    n = strata.sums(coded)
+    observed = strata.sums(weight * residual2) / np.maximum(strata.sums(weight), 1e-12)
+    return np.sqrt((n * observed + shrinkage * prior) / (n + shrinkage))
+
+
+def draw_wave(
+    scores: np.ndarray,
+    strata: Strata,
+    domains: pd.DataFrame,
+    settings: DesignSettings,
+    *,
+    wave: int,
+    spread: np.ndarray,
+    earlier: WaveDesign | None = None,
+) -> WaveDesign:
+    """Draw wave ``wave`` (1 or 2) of the strata with the given per-stratum spreads.
+
+    Wave 1 draws from every study item; wave 2 from the items wave 1 did not
+    draw, and gives wave 1's items ``pi = 1`` (their codes are known), so
+    each wave's design covers every study item.
+    """
+    available = np.ones(len(scores), bool) if earlier is None else ~earlier.drawn
+    rates = stratum_rates(
+        strata,
+        strata.sums(available),
+        spread,
+        domain_sizes=domains["n_items"].to_numpy(float),
+        weights=target_weights(domains, settings.target, settings.contrasts),
+        budget=settings.budgets[wave - 1],
+        min_rate=settings.min_rate,
+    )
+    pi = strata.spread_to_items(rates, len(scores))
+    drawn = poisson_draw(pi, settings.seed + wave) & available
+    if earlier is not None:
+        pi = np.where(earlier.drawn, 1.0, pi)
+        drawn = drawn | earlier.drawn
+    return WaveDesign(pi=pi, drawn=drawn)
