@@ -1,6 +1,6 @@
 """Preprocess: sentence segmentation and lemmatisation of every kept document.
 
-The documents table (ordered by date and id) is split into ``n_shards``
+The documents table (ordered by date and id) is split into ``preprocess.shards``
 contiguous shards, each lemmatised by its own job, so a cluster runs them in
 parallel. Each shard writes one row per sentence (``doc_id, sent_id, start,
 end, lemmas``); the character span points into the document's ``text``.
