@@ -193,7 +193,7 @@ def load_real(name: str) -> pd.DataFrame | None:
     if not list(Path(config["path"]).parent.glob(Path(config["path"]).name)):
         return None
     language = "en" if name == "ungdc" else "ru"
-    return ingest(read_records(config), config, language, 5).documents
+    return ingest(read_records(config), config, language, min_chars=5).documents
 
 
 def synthetic(

@@ -4,22 +4,23 @@ import json
 
 import pandas as pd
 import pytest
-from schemes.demo import write_demo
+from schemes.demo import DemoCorpusSettings, run_demo_corpus
 from schemes.ingest import ingest, read_records
 
 
 def make(tmp_path, root, tag, seed=5):
     paths = {k: tmp_path / f"{tag}_{k}" for k in ("corpus.jsonl.gz", "truth.csv", "claims.csv")}
-    write_demo(
-        str(root / "config" / "events.tsv"),
-        str(paths["corpus.jsonl.gz"]),
-        str(paths["truth.csv"]),
-        str(paths["claims.csv"]),
-        seed=seed,
-        docs_per_day=0.08,
-        burst_docs=40,
-        days_before=7,
-        days_after=30,
+    settings = DemoCorpusSettings(
+        seed=seed, docs_per_day=0.08, burst_docs=40, days_before=7, days_after=30
+    )
+    run_demo_corpus(
+        settings,
+        {"events": str(root / "config" / "events.tsv")},
+        {
+            "corpus": str(paths["corpus.jsonl.gz"]),
+            "ground_truth": str(paths["truth.csv"]),
+            "claims_truth": str(paths["claims.csv"]),
+        },
     )
     return paths
 

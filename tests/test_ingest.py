@@ -6,9 +6,12 @@ import tarfile
 
 import pandas as pd
 import pytest
+from conftest import ROOT
+from schemes.configtools import load_config
 from schemes.ingest import (
     CorpusError,
     CorpusTooSmall,
+    IngestSettings,
     ingest,
     quarantine_reasons,
     read_records,
@@ -25,6 +28,17 @@ def corpus_config(path, fmt="jsonl", **extra):
     }
     config.update(extra)
     return config
+
+
+def ingest_settings(corpus, language="auto", min_chars=10, min_documents=0):
+    """run_ingest's settings: the shipped config with this corpus and these values."""
+    return IngestSettings.from_config(
+        load_config(ROOT / "config" / "config.yaml"),
+        corpus=corpus,
+        language=language,
+        min_chars=min_chars,
+        min_documents=min_documents,
+    )
 
 
 def write_jsonl_gz(path, rows):
@@ -160,7 +174,7 @@ def test_run_ingest_writes_summary_and_quarantine(messy_jsonl, tmp_path):
     outputs = {
         k: tmp_path / f"{k}.out" for k in ("documents", "quarantine", "duplicates", "summary")
     }
-    run_ingest(corpus_config(messy_jsonl), "auto", 10, outputs)
+    run_ingest(ingest_settings(corpus_config(messy_jsonl)), {}, outputs)
     summary = json.loads(outputs["summary"].read_text())
     assert {k: summary[k] for k in ("read", "kept", "quarantined", "duplicates")} == {
         "read": 8,
@@ -447,11 +461,9 @@ def test_too_small_corpus_stops_naming_counts_reasons_and_the_quarantine_copy(
     copy = tmp_path / "logs_quarantine.csv"
     with pytest.raises(CorpusTooSmall) as err:
         run_ingest(
-            corpus_config(messy_jsonl),
-            "auto",
-            10,
+            ingest_settings(corpus_config(messy_jsonl), min_documents=4),
+            {},
             outputs,
-            min_documents=4,
             quarantine_copy=str(copy),
         )
     message = str(err.value)
@@ -463,7 +475,10 @@ def test_too_small_corpus_stops_naming_counts_reasons_and_the_quarantine_copy(
     # enough documents: no stop and no copy
     copy.unlink()
     run_ingest(
-        corpus_config(messy_jsonl), "auto", 10, outputs, min_documents=3, quarantine_copy=str(copy)
+        ingest_settings(corpus_config(messy_jsonl), min_documents=3),
+        {},
+        outputs,
+        quarantine_copy=str(copy),
     )
     assert not copy.exists()
 
@@ -478,7 +493,8 @@ def test_mojibake_dominated_corpus_points_at_corpus_encoding(tmp_path):
     write_jsonl_gz(tmp_path / "c.jsonl.gz", rows)
     outputs = {k: tmp_path / k for k in ("documents", "quarantine", "duplicates", "summary")}
     with pytest.raises(CorpusTooSmall) as err:
-        run_ingest(corpus_config(tmp_path / "c.jsonl.gz"), "auto", 10, outputs, min_documents=50)
+        settings = ingest_settings(corpus_config(tmp_path / "c.jsonl.gz"), min_documents=50)
+        run_ingest(settings, {}, outputs)
     message = str(err.value)
     assert "broken encoding (5)" in message
     assert "corpus.encoding" in message
@@ -488,7 +504,8 @@ def test_empty_file_says_no_record_was_read(tmp_path):
     (tmp_path / "empty.jsonl").write_text("")
     outputs = {k: tmp_path / k for k in ("documents", "quarantine", "duplicates", "summary")}
     with pytest.raises(CorpusTooSmall, match="no record was read"):
-        run_ingest(corpus_config(tmp_path / "empty.jsonl"), "auto", 10, outputs, min_documents=1)
+        settings = ingest_settings(corpus_config(tmp_path / "empty.jsonl"), min_documents=1)
+        run_ingest(settings, {}, outputs)
 
 
 def test_quarantine_reasons_group_by_kind_most_frequent_first():

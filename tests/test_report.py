@@ -36,7 +36,13 @@ def render(page):
 
 def test_counts_reasons_and_the_quarantine_file_are_on_the_page():
     reasons = ["bad date: '1899-01-01'"] * 100 + ["empty or too short text (3 chars)"] * 50
-    page = front_page("Intro.", SUMMARY, quarantine(reasons), "leads", "results/leads/q.csv")
+    page = front_page(
+        "Intro.",
+        SUMMARY,
+        quarantine(reasons),
+        corpus_name="leads",
+        quarantine_path="results/leads/q.csv",
+    )
     assert page.startswith("Intro.\n")
     assert "**1,200** records read: **1,000** kept (dated 2000-01-01 to 2010-12-31" in page
     assert "**150** quarantined, **50** dropped" in page
@@ -50,7 +56,9 @@ def test_counts_reasons_and_the_quarantine_file_are_on_the_page():
 def test_many_reasons_are_cut_to_the_top_ones_and_the_rest_summed():
     letters = "abcdefghijkl"
     reasons = [f"kind {letters[i]}: x" for i in range(12) for _ in range(12 - i)]
-    page = front_page("", SUMMARY, quarantine(reasons), "c", "q.csv", top=10)
+    page = front_page(
+        "", SUMMARY, quarantine(reasons), corpus_name="c", quarantine_path="q.csv", top=10
+    )
     assert "kind j" in page and "kind k" not in page
     assert "2 other reasons" in page and "  3\n" in page  # 2 + 1 rows
 
@@ -67,7 +75,13 @@ def test_many_reasons_are_cut_to_the_top_ones_and_the_rest_summed():
 )
 def test_hostile_reasons_and_file_names_are_neither_markup_nor_template(hostile):
     summary = {**SUMMARY, "encodings": {f"/data/{hostile}.txt": "cp1251"}}
-    page = front_page("Intro {{ 6 * 7 }}.", summary, quarantine([hostile + ": x"]), "c", "q.csv")
+    page = front_page(
+        "Intro {{ 6 * 7 }}.",
+        summary,
+        quarantine([hostile + ": x"]),
+        corpus_name="c",
+        quarantine_path="q.csv",
+    )
     html = render(page).replace("&quot;", '"').replace("&#x27;", "'").replace("&amp;", "&")
     assert "Intro 42." in html  # the description's own template still works
     assert f"/data/{hostile}.txt" in html  # the file name, verbatim
@@ -82,12 +96,12 @@ def test_reason_kinds_group_variants_of_one_problem():
         "unsupported language 'de'",
     ]
     reasons += ["unsupported language 'fr'"]
-    page = front_page("", SUMMARY, quarantine(reasons), "c", "q.csv")
+    page = front_page("", SUMMARY, quarantine(reasons), corpus_name="c", quarantine_path="q.csv")
     assert "expected N fields, found N" in page and "unsupported language '…'" in page
     assert page.count("  2\n") == 2
 
 
 def test_clean_corpus_says_nothing_was_quarantined():
     summary = {**SUMMARY, "quarantined": 0, "encodings": {}, "ids_made_unique": 0}
-    html = render(front_page("", summary, quarantine([]), "c", "q.csv"))
+    html = render(front_page("", summary, quarantine([]), corpus_name="c", quarantine_path="q.csv"))
     assert "No record was quarantined." in html and "encoding" not in html

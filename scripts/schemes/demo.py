@@ -28,13 +28,17 @@ import csv
 import gzip
 import io
 import json
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 
 from schemes import demo_vocab as V
+from schemes.events import load_events
+from schemes.settings import Settings, key
 
 FIRST_DAY, LAST_DAY = date(1995, 1, 1), date(2014, 12, 31)
 BACKGROUND_RATE = 0.003  # background anti-Western claims per document, everywhere
@@ -45,6 +49,7 @@ class Generator:
         self,
         seed: int,
         events: pd.DataFrame,
+        *,
         docs_per_day: float,
         burst_docs: int,
         days_before: int,
@@ -121,7 +126,7 @@ class Generator:
             )
         return text[:1].upper() + text[1:], category
 
-    def special_sentences(self, lang: str, doc_id: str, p_plant: float, event_id: str):
+    def special_sentences(self, lang: str, doc_id: str, *, p_plant: float, event_id: str):
         """Claims and decoys for one document, recorded in the claims truth."""
         out = []
         ru = lang == "ru"
@@ -156,12 +161,12 @@ class Generator:
             record("near_miss", self.pick(V.NEAR_MISS_RU if ru else V.NEAR_MISS_EN))
         return out
 
-    def document(self, day: date, doc_id: str, event_index: int | None, plant: tuple):
+    def document(self, day: date, doc_id: str, *, event_index: int | None, plant: tuple):
         outlet, lang = self.pick(V.OUTLETS)
         nouns = self.vocabulary(lang, event_index)
         n_words = int(np.clip(self.rng.lognormal(np.log(190), 0.55), 50, 600))
         p_plant, event_id = plant
-        sentences = self.special_sentences(lang, doc_id, p_plant, event_id)
+        sentences = self.special_sentences(lang, doc_id, p_plant=p_plant, event_id=event_id)
         words = sum(len(s.split()) for s in sentences)
         body = []
         while words < n_words:
@@ -217,7 +222,7 @@ class Generator:
             doc_id = f"demo-{number:06d}"
             plant = self.plant_for(day)
             self.p_plant.append(plant[0])
-            documents.append(self.document(day, doc_id, event_index, plant))
+            documents.append(self.document(day, doc_id, event_index=event_index, plant=plant))
         return documents
 
     def ground_truth(self, documents: list[dict], truth: pd.DataFrame) -> pd.DataFrame:
@@ -247,7 +252,7 @@ def _dumps(doc: dict) -> str:
 
 
 def corrupt(
-    documents: list[dict], eligible: list[int], rng: np.random.Generator, share: float = 0.01
+    documents: list[dict], eligible: list[int], rng: np.random.Generator, *, share: float = 0.01
 ) -> list[str]:
     """JSONL lines for ``documents`` with ~``share`` of them made bad rows of five kinds.
 
@@ -283,34 +288,53 @@ def corrupt(
     return lines
 
 
-def write_demo(
-    events_path: str,
-    corpus_path: str,
-    truth_path: str,
-    claims_truth_path: str,
-    seed: int,
-    docs_per_day: float,
-    burst_docs: int,
-    days_before: int,
-    days_after: int,
-) -> dict:
-    from schemes.events import load_events
+@dataclass(frozen=True)
+class DemoCorpusSettings(Settings):
+    SECTION: ClassVar[str] = "demo"
+    seed: int
+    docs_per_day: float
+    burst_docs: int
+    # the analysis window around each event, as the event rules use it
+    days_before: int = key("events.days_before")
+    days_after: int = key("events.days_after")
 
-    events = load_events(events_path)
-    events["start"] = events["start"].dt.date
-    events["end"] = events["end"].dt.date
-    gen = Generator(seed, events, docs_per_day, burst_docs, days_before, days_after)
-    documents = gen.generate()
-    claim_docs = {row["doc_id"] for row in gen.truth_rows}
-    eligible = [i for i, d in enumerate(documents) if d["id"] not in claim_docs]
-    lines = corrupt(documents, eligible, np.random.default_rng([seed, 1]))
-    Path(corpus_path).parent.mkdir(parents=True, exist_ok=True)
+
+def _write_gzip(lines: list[str], path: str) -> None:
+    """The JSONL lines, gzip-compressed without a time stamp (byte-identical per seed)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as handle:
         handle.write(("\n".join(lines) + "\n").encode("utf-8"))
-    Path(corpus_path).write_bytes(buffer.getvalue())
+    Path(path).write_bytes(buffer.getvalue())
+
+
+def run_demo_corpus(settings: DemoCorpusSettings, inputs: dict, outputs: dict) -> dict:
+    """Generate the synthetic demo corpus with planted effects and its ground truth.
+
+    Inputs: ``events`` (the event catalogue). Outputs: ``corpus`` (JSONL.gz),
+    ``ground_truth`` (per event), ``claims_truth`` (every planted claim and decoy).
+    Settings: ``demo.seed``, ``demo.docs_per_day``, ``demo.burst_docs``,
+    ``events.days_before``, ``events.days_after``.
+    """
+    events = load_events(inputs["events"])
+    events["start"] = events["start"].dt.date
+    events["end"] = events["end"].dt.date
+    gen = Generator(
+        settings.seed,
+        events,
+        docs_per_day=settings.docs_per_day,
+        burst_docs=settings.burst_docs,
+        days_before=settings.days_before,
+        days_after=settings.days_after,
+    )
+    documents = gen.generate()
+    claim_docs = {row["doc_id"] for row in gen.truth_rows}
+    eligible = [i for i, d in enumerate(documents) if d["id"] not in claim_docs]
+    lines = corrupt(documents, eligible, np.random.default_rng([settings.seed, 1]))
+    _write_gzip(lines, outputs["corpus"])
 
     truth = pd.DataFrame(gen.truth_rows)
+    truth_path, claims_truth_path = outputs["ground_truth"], outputs["claims_truth"]
     gen.ground_truth(documents, truth).to_csv(truth_path, index=False, lineterminator="\n")
     truth.to_csv(claims_truth_path, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     return {"rows": len(lines), "documents": len(documents), "claims_truth": len(truth)}

@@ -58,11 +58,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import ClassVar
 
 import charset_normalizer
 import numpy as np
 import pandas as pd
 
+from schemes.settings import Settings, key
 from schemes.textnorm import clean_text, dedup_key, detect_language, encoding_problem, parse_date
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet", "textdir")
@@ -694,13 +696,279 @@ DOC_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class _Normaliser:
+    """How one raw record becomes a document row: the corpus mapping and the checks."""
+
+    columns: dict
+    metadata: list
+    mapped: list  # (config key, raw field) of every mapped column
+    include_title: bool
+    join_breaks: bool
+    default_source: str
+    language: str
+    min_chars: int
+    first_date: date | None
+    last_date: date | None
+
+    @property
+    def optional(self) -> list[tuple[str, str]]:
+        """The mapped columns a record may lack (all but id, date and text)."""
+        return [
+            (config_key, column)
+            for config_key, column in self.mapped
+            if config_key.rsplit(".", 1)[-1] not in ("id", "date", "text")
+        ]
+
+    def column_value(self, fields: dict, name: str) -> str | None:
+        """The raw value of the canonical column ``name`` (None when unmapped or empty)."""
+        return _value(fields, self.columns.get(name))
+
+    def structured(self, fields: dict) -> str | None:
+        """Why a mapped field is not a scalar (a JSON object or array), else None."""
+        structured = [
+            f"field {column!r} ({config_key}) is a JSON {kind}, not a string or number"
+            for config_key, column in self.mapped
+            if (kind := _structured_type(fields.get(column)))
+        ]
+        return "; ".join(structured) if structured else None
+
+    def dated(self, fields: dict):
+        """``(parsed date, None)``, or ``(None, reason)`` for a bad or implausible date."""
+        raw_date = self.column_value(fields, "date")
+        try:
+            parsed = parse_date(raw_date)
+        except ValueError as err:
+            return None, f"bad date: {err}"
+        first, last = self.first_date, self.last_date
+        if (first and parsed.start < first) or (last and parsed.end > last):
+            return None, (
+                f"bad date: implausible date {raw_date!r}, outside "
+                f"{first or '-inf'} .. {last or '+inf'} (ingest date_range)"
+            )
+        return parsed, None
+
+    def texts(self, fields: dict) -> tuple[str, str, str | None]:
+        """``(title, body, reason)``: cleaned texts, and why the body is unusable (or None)."""
+        title = clean_text(self.column_value(fields, "title") or "", self.join_breaks)
+        body = clean_text(self.column_value(fields, "text") or "", self.join_breaks)
+        if self.include_title and title and not body.startswith(title):
+            body = f"{title}.\n\n{body}" if body else title
+        if len(body) < self.min_chars:
+            return title, body, f"empty or too short text ({len(body)} chars)"
+        return title, body, encoding_problem(body) or None
+
+    def lang(self, fields: dict, body: str) -> tuple[str, str | None]:
+        """``(language, reason)``: the record's or the configured (or detected) language."""
+        lang = (self.column_value(fields, "lang") or "").strip().lower()[:2]
+        if not lang:
+            lang = self.language if self.language != "auto" else detect_language(body)
+        if lang not in ("ru", "en"):
+            return lang, f"unsupported language {lang!r}"
+        return lang, None
+
+    def row(self, record: RawRecord) -> tuple[dict | None, str | None]:
+        """``(document row without doc_id, None)``, or ``(None, reason to quarantine it)``."""
+        fields = record.fields
+        reason = self.structured(fields)
+        if reason:
+            return None, reason
+        parsed, reason = self.dated(fields)
+        if reason:
+            return None, reason
+        title, body, reason = self.texts(fields)
+        if reason:
+            return None, reason
+        lang, reason = self.lang(fields, body)
+        if reason:
+            return None, reason
+        row = {
+            "date": parsed.start,
+            "date_end": parsed.end,
+            "date_precision": parsed.precision,
+            "lang": lang,
+            "source": self.column_value(fields, "source") or self.default_source,
+            "title": title,
+            "text": body,
+            "origin": f"{record.file}:{record.line}",
+        }
+        for meta in self.metadata:
+            row[meta] = _value(fields, meta)
+        return row, None
+
+
+def _date_bounds(date_range: tuple | None) -> tuple[date | None, date | None]:
+    """``date_range`` as two dates (either may be None); an empty range is an error."""
+    first_date, last_date = date_range if date_range is not None else (None, None)
+    first_date = _as_date(first_date, "date_range start")
+    last_date = _as_date(last_date, "date_range end")
+    if first_date and last_date and first_date > last_date:
+        raise ValueError(f"ingest date_range {first_date} .. {last_date} is empty")
+    return first_date, last_date
+
+
+def _normaliser(
+    corpus: dict, language: str, *, min_chars: int, date_range: tuple | None
+) -> _Normaliser:
+    """The record normaliser of a corpus config (checks ``date_range``)."""
+    columns = corpus["columns"]
+    metadata = list(corpus.get("metadata", []))
+    include_title = bool(corpus.get("include_title_in_text", False))
+    join_breaks = bool(corpus.get("join_hard_line_breaks", True))
+    default_source = corpus.get("source_default", corpus["name"])
+    first_date, last_date = _date_bounds(date_range)
+    mapped = [
+        (f"corpus.columns.{key}", columns[key])
+        for key in ("id", "date", "text", "title", "source", "lang")
+        if columns.get(key)
+    ] + [("corpus.metadata", meta) for meta in metadata]
+    return _Normaliser(
+        columns=columns,
+        metadata=metadata,
+        mapped=mapped,
+        include_title=include_title,
+        join_breaks=join_breaks,
+        default_source=default_source,
+        language=language,
+        min_chars=min_chars,
+        first_date=first_date,
+        last_date=last_date,
+    )
+
+
+def _check_required_columns(record: RawRecord, columns: dict) -> None:
+    """Raise when the first readable record lacks the field mapped to id, date or text."""
+    missing = [
+        f"{key} -> {columns[key]!r}"
+        for key in ("id", "date", "text")
+        if columns.get(key) and columns[key] not in record.fields
+    ]
+    if missing:
+        raise CorpusError(
+            f"{record.file}, line {record.line}: corpus.columns maps "
+            f"{'; '.join(missing)}, but the record has only "
+            f"{sorted(map(str, record.fields))}"
+        )
+
+
+@dataclass
+class _Tally:
+    """The records sorted so far: kept rows, quarantine and duplicate rows, per-file state."""
+
+    kept: list = field(default_factory=list)
+    quarantined: list = field(default_factory=list)
+    duplicates: list = field(default_factory=list)
+    seen_text: dict = field(default_factory=dict)  # dedup key -> doc_id kept
+    seen_ids: set = field(default_factory=set)
+    encodings: dict = field(default_factory=dict)
+    # Per file: first line, keys seen so far and optional mappings not yet seen.
+    files: dict = field(default_factory=dict)
+    read: int = 0
+    renamed: int = 0
+
+    def note_columns(self, record: RawRecord, optional: list) -> None:
+        """Record which optional mapped columns this file's records have shown so far."""
+        state = self.files.get(record.file)
+        if state is None:
+            state = self.files[record.file] = {
+                "line": record.line,
+                "keys": set(),
+                "missing": optional,
+            }
+        if state["missing"]:
+            state["keys"].update(record.fields)
+            state["missing"] = [(k, c) for k, c in state["missing"] if c not in record.fields]
+
+    def keep(self, where: dict, row: dict) -> None:
+        """Keep a normalised row, or mark it a duplicate of an earlier text."""
+        doc_id = where["doc_id"]
+        key = dedup_key(row["text"])
+        if key in self.seen_text:
+            self.duplicates.append({**where, "duplicate_of": self.seen_text[key]})
+            return
+        if doc_id in self.seen_ids:
+            # Same id, different text: a source error, not a duplicate. Keep
+            # the row under a unique id and count it in the summary.
+            original, suffix = doc_id, 2
+            while f"{original}~{suffix}" in self.seen_ids:
+                suffix += 1
+            doc_id = f"{original}~{suffix}"
+            self.renamed += 1
+        self.seen_text[key] = doc_id
+        self.seen_ids.add(doc_id)
+        self.kept.append({"doc_id": doc_id, **row})
+
+
+def _sort_records(records: Iterable[RawRecord], normaliser: _Normaliser) -> _Tally:
+    """Read every record into kept, quarantined or duplicate rows (in input order)."""
+    tally = _Tally()
+    columns = normaliser.columns
+    optional = normaliser.optional
+    checked_columns = False
+    for record in records:
+        tally.read += 1
+        if tally.files and record.file not in tally.files:  # the previous file is complete
+            _check_optional_columns(*next(reversed(tally.files.items())))
+        if record.encoding:
+            tally.encodings[record.file] = record.encoding
+        where = {"file": record.file, "line": record.line}
+        if record.error:
+            tally.quarantined.append({**where, "doc_id": "", "reason": record.error})
+            continue
+        if not checked_columns:
+            _check_required_columns(record, columns)
+            checked_columns = True
+        tally.note_columns(record, optional)
+        fallback_id = f"{Path(record.file).name}:{record.line}"
+        where["doc_id"] = _value(record.fields, columns.get("id")) or fallback_id
+        row, reason = normaliser.row(record)
+        if reason:
+            tally.quarantined.append({**where, "reason": reason})
+        else:
+            tally.keep(where, row)
+    for file, state in tally.files.items():
+        _check_optional_columns(file, state)
+    return tally
+
+
+def _counts(column: pd.Series) -> dict:
+    return {k: int(v) for k, v in column.value_counts().sort_index().items()}
+
+
+def _result(tally: _Tally, metadata: list) -> IngestResult:
+    """The documents (by date and id), quarantine and duplicates tables and the summary."""
+    documents = pd.DataFrame(tally.kept, columns=DOC_COLUMNS + metadata)
+    for column in ("date", "date_end"):
+        documents[column] = pd.to_datetime(documents[column])
+    documents = documents.sort_values(["date", "doc_id"], kind="stable").reset_index(drop=True)
+    quarantine = pd.DataFrame(tally.quarantined, columns=["file", "line", "doc_id", "reason"])
+    dups = pd.DataFrame(tally.duplicates, columns=["file", "line", "doc_id", "duplicate_of"])
+    summary = {
+        "read": tally.read,
+        "kept": len(documents),
+        "quarantined": len(quarantine),
+        "duplicates": len(dups),
+        "ids_made_unique": tally.renamed,
+        "languages": _counts(documents["lang"]),
+        "date_precision": _counts(documents["date_precision"]),
+        "first_date": documents["date"].min().date().isoformat() if len(documents) else None,
+        "last_date": documents["date_end"].max().date().isoformat() if len(documents) else None,
+        # Files read with an encoding other than corpus.encoding (byte-order
+        # mark or detection), with that encoding.
+        "encodings": tally.encodings,
+    }
+    assert summary["read"] == summary["kept"] + summary["quarantined"] + summary["duplicates"]
+    return IngestResult(documents, quarantine, dups, summary)
+
+
 def ingest(
     records: Iterable[RawRecord],
     corpus: dict,
     language: str,
+    *,
     min_chars: int = 10,
     date_range: tuple | None = DEFAULT_DATE_RANGE,
-):
+) -> IngestResult:
     """Normalise raw records into kept documents, quarantine rows and duplicates.
 
     ``date_range`` is ``(first, last)``, ISO dates or ``datetime.date``, both
@@ -713,201 +981,59 @@ def ingest(
     Mapped optional columns (``columns.title/source/lang`` and ``metadata``)
     must occur in at least one record of every file, else CorpusError; map a
     column to ``''`` to leave it unmapped.
+
+    Steps: :func:`_normaliser` (the corpus mapping and checks),
+    :func:`_sort_records` (each record kept, quarantined or a duplicate, in
+    input order), :func:`_result` (tables and summary).
     """
-    columns = corpus["columns"]
-    metadata = list(corpus.get("metadata", []))
-    include_title = bool(corpus.get("include_title_in_text", False))
-    join_breaks = bool(corpus.get("join_hard_line_breaks", True))
-    default_source = corpus.get("source_default", corpus["name"])
-    first_date, last_date = date_range if date_range is not None else (None, None)
-    first_date = _as_date(first_date, "date_range start")
-    last_date = _as_date(last_date, "date_range end")
-    if first_date and last_date and first_date > last_date:
-        raise ValueError(f"ingest date_range {first_date} .. {last_date} is empty")
-    mapped = [
-        (f"corpus.columns.{key}", columns[key])
-        for key in ("id", "date", "text", "title", "source", "lang")
-        if columns.get(key)
-    ] + [("corpus.metadata", meta) for meta in metadata]
-    optional = [
-        (config_key, column)
-        for config_key, column in mapped
-        if config_key.rsplit(".", 1)[-1] not in ("id", "date", "text")
-    ]
-    # Per file: first line, keys seen so far and optional mappings not yet seen.
-    files: dict[str, dict] = {}
-    kept, quarantined, duplicates = [], [], []
-    seen_text: dict[str, str] = {}
-    seen_ids: set[str] = set()
-    encodings: dict[str, str] = {}
-    n_read = renamed = 0
-    checked_columns = False
-    for record in records:
-        n_read += 1
-        if files and record.file not in files:  # the previous file is complete
-            _check_optional_columns(*next(reversed(files.items())))
-        if record.encoding:
-            encodings[record.file] = record.encoding
-        where = {"file": record.file, "line": record.line}
-        if record.error:
-            quarantined.append({**where, "doc_id": "", "reason": record.error})
-            continue
-        if not checked_columns:
-            missing = [
-                f"{key} -> {columns[key]!r}"
-                for key in ("id", "date", "text")
-                if columns.get(key) and columns[key] not in record.fields
-            ]
-            if missing:
-                raise CorpusError(
-                    f"{record.file}, line {record.line}: corpus.columns maps "
-                    f"{'; '.join(missing)}, but the record has only "
-                    f"{sorted(map(str, record.fields))}"
-                )
-            checked_columns = True
-        fields = record.fields
-        state = files.get(record.file)
-        if state is None:
-            state = files[record.file] = {"line": record.line, "keys": set(), "missing": optional}
-        if state["missing"]:
-            state["keys"].update(fields)
-            state["missing"] = [(k, c) for k, c in state["missing"] if c not in fields]
-        doc_id = _value(fields, columns.get("id")) or f"{Path(record.file).name}:{record.line}"
-        where["doc_id"] = doc_id
-        structured = [
-            f"field {column!r} ({config_key}) is a JSON {kind}, not a string or number"
-            for config_key, column in mapped
-            if (kind := _structured_type(fields.get(column)))
-        ]
-        if structured:
-            quarantined.append({**where, "reason": "; ".join(structured)})
-            continue
-        raw_date = _value(fields, columns.get("date"))
-        try:
-            parsed = parse_date(raw_date)
-        except ValueError as err:
-            quarantined.append({**where, "reason": f"bad date: {err}"})
-            continue
-        if (first_date and parsed.start < first_date) or (last_date and parsed.end > last_date):
-            quarantined.append(
-                {
-                    **where,
-                    "reason": f"bad date: implausible date {raw_date!r}, outside "
-                    f"{first_date or '-inf'} .. {last_date or '+inf'} (ingest date_range)",
-                }
-            )
-            continue
-        title = clean_text(_value(fields, columns.get("title")) or "", join_breaks)
-        body = clean_text(_value(fields, columns.get("text")) or "", join_breaks)
-        if include_title and title and not body.startswith(title):
-            body = f"{title}.\n\n{body}" if body else title
-        if len(body) < min_chars:
-            quarantined.append({**where, "reason": f"empty or too short text ({len(body)} chars)"})
-            continue
-        problem = encoding_problem(body)
-        if problem:
-            quarantined.append({**where, "reason": problem})
-            continue
-        lang = (_value(fields, columns.get("lang")) or "").strip().lower()[:2]
-        if not lang:
-            lang = language if language != "auto" else detect_language(body)
-        if lang not in ("ru", "en"):
-            quarantined.append({**where, "reason": f"unsupported language {lang!r}"})
-            continue
-        key = dedup_key(body)
-        if key in seen_text:
-            duplicates.append({**where, "duplicate_of": seen_text[key]})
-            continue
-        if doc_id in seen_ids:
-            # Same id, different text: a source error, not a duplicate. Keep
-            # the row under a unique id and count it in the summary.
-            original, suffix = doc_id, 2
-            while f"{original}~{suffix}" in seen_ids:
-                suffix += 1
-            doc_id = f"{original}~{suffix}"
-            renamed += 1
-        seen_text[key] = doc_id
-        seen_ids.add(doc_id)
-        row = {
-            "doc_id": doc_id,
-            "date": parsed.start,
-            "date_end": parsed.end,
-            "date_precision": parsed.precision,
-            "lang": lang,
-            "source": _value(fields, columns.get("source")) or default_source,
-            "title": title,
-            "text": body,
-            "origin": f"{record.file}:{record.line}",
-        }
-        for meta in metadata:
-            row[meta] = _value(fields, meta)
-        kept.append(row)
-    for file, state in files.items():
-        _check_optional_columns(file, state)
-    documents = pd.DataFrame(kept, columns=DOC_COLUMNS + metadata)
-    for column in ("date", "date_end"):
-        documents[column] = pd.to_datetime(documents[column])
-    documents = documents.sort_values(["date", "doc_id"], kind="stable").reset_index(drop=True)
-    quarantine = pd.DataFrame(quarantined, columns=["file", "line", "doc_id", "reason"])
-    dups = pd.DataFrame(duplicates, columns=["file", "line", "doc_id", "duplicate_of"])
-    summary = {
-        "read": n_read,
-        "kept": len(documents),
-        "quarantined": len(quarantine),
-        "duplicates": len(dups),
-        "ids_made_unique": renamed,
-        "languages": {k: int(v) for k, v in documents["lang"].value_counts().sort_index().items()},
-        "date_precision": {
-            k: int(v) for k, v in documents["date_precision"].value_counts().sort_index().items()
-        },
-        "first_date": documents["date"].min().date().isoformat() if len(documents) else None,
-        "last_date": documents["date_end"].max().date().isoformat() if len(documents) else None,
-        # Files read with an encoding other than corpus.encoding (byte-order
-        # mark or detection), with that encoding.
-        "encodings": encodings,
-    }
-    assert summary["read"] == summary["kept"] + summary["quarantined"] + summary["duplicates"]
-    return IngestResult(documents, quarantine, dups, summary)
+    normaliser = _normaliser(corpus, language, min_chars=min_chars, date_range=date_range)
+    return _result(_sort_records(records, normaliser), normaliser.metadata)
 
 
-def write_ingest(
-    result: IngestResult, documents_path, quarantine_path, duplicates_path, summary_path
-):
-    result.documents.to_parquet(documents_path, index=False)
-    result.quarantine.to_csv(quarantine_path, index=False)
-    result.duplicates.to_csv(duplicates_path, index=False)
-    Path(summary_path).write_text(json.dumps(result.summary, indent=2, ensure_ascii=False) + "\n")
+def write_ingest(result: IngestResult, outputs: dict) -> None:
+    """Write the documents, quarantine, duplicates and summary files named in ``outputs``."""
+    result.documents.to_parquet(outputs["documents"], index=False)
+    result.quarantine.to_csv(outputs["quarantine"], index=False)
+    result.duplicates.to_csv(outputs["duplicates"], index=False)
+    Path(outputs["summary"]).write_text(
+        json.dumps(result.summary, indent=2, ensure_ascii=False) + "\n"
+    )
+
+
+@dataclass(frozen=True)
+class IngestSettings(Settings):
+    SECTION: ClassVar[str] = "ingest"
+    corpus: dict = key("corpus")  # the whole corpus block (path, format, columns, ...)
+    language: str = key("language")
+    min_chars: int
+    plausible_dates: list  # [first, last], ISO dates, both inclusive
+    min_documents: int
 
 
 def run_ingest(
-    corpus: dict,
-    language: str,
-    min_chars: int,
-    outputs: dict,
-    date_range: tuple[str, str] | None = DEFAULT_DATE_RANGE,
-    min_documents: int = 0,
-    quarantine_copy: str | None = None,
+    settings: IngestSettings, inputs: dict, outputs: dict, *, quarantine_copy: str | None = None
 ) -> dict:
-    """Ingest and write the outputs; stop (:class:`CorpusTooSmall`) on a too small corpus.
+    """Read the corpus, normalise it and write the ingest tables; stop on a too small corpus.
 
-    On that stop Snakemake removes the rule's outputs, so the quarantine table
-    is also written to ``quarantine_copy`` (a log file, which is kept).
+    Inputs: ``files`` (the corpus files; they are read from ``corpus.path`` again,
+    globs and folders expanded). Outputs: ``documents``, ``quarantine``,
+    ``duplicates``, ``summary``. Settings: ``corpus``, ``language``,
+    ``ingest.min_chars``, ``ingest.plausible_dates``, ``ingest.min_documents``.
+
+    On a too small corpus (:class:`CorpusTooSmall`) Snakemake removes the
+    rule's outputs, so the quarantine table is also written to
+    ``quarantine_copy`` (a log file, which is kept).
     """
+    dates = settings.plausible_dates
     result = ingest(
-        read_records(corpus),
-        corpus,
-        language,
-        min_chars,
-        date_range=tuple(date_range) if date_range else None,
+        read_records(settings.corpus),
+        settings.corpus,
+        settings.language,
+        min_chars=settings.min_chars,
+        date_range=tuple(dates) if dates else None,
     )
-    if result.summary["kept"] < min_documents and quarantine_copy:
+    if result.summary["kept"] < settings.min_documents and quarantine_copy:
         result.quarantine.to_csv(quarantine_copy, index=False)
-    check_corpus_size(result, min_documents, quarantine_copy)
-    write_ingest(
-        result,
-        outputs["documents"],
-        outputs["quarantine"],
-        outputs["duplicates"],
-        outputs["summary"],
-    )
+    check_corpus_size(result, settings.min_documents, quarantine_copy)
+    write_ingest(result, outputs)
     return result.summary

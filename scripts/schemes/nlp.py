@@ -66,7 +66,7 @@ class Lemmatizer:
 
     @cached_property
     def _morph(self):
-        import pymorphy3
+        import pymorphy3  # heavy; only Cyrillic forms need it
 
         return pymorphy3.MorphAnalyzer()
 
@@ -80,7 +80,7 @@ class Lemmatizer:
             if _CYRILLIC.search(form):
                 lemma = self._morph.parse(form)[0].normal_form
             else:
-                import simplemma
+                import simplemma  # loaded on first use: only Latin-script tokens need it
 
                 lemma = simplemma.lemmatize(_POSSESSIVE.sub("", form), lang="en").lower()
             if "ё" in lemma:

@@ -1,6 +1,6 @@
 """Preprocess: sentence segmentation and lemmatisation of every kept document.
 
-The documents table (ordered by date and id) is split into ``n_shards``
+The documents table (ordered by date and id) is split into ``preprocess.shards``
 contiguous shards, each lemmatised by its own job, so a cluster runs them in
 parallel. Each shard writes one row per sentence (``doc_id, sent_id, start,
 end, lemmas``); the character span points into the document's ``text``.
@@ -10,10 +10,14 @@ them; the topic stage removes stopwords and prunes by document frequency.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 import pandas as pd
 import pyarrow.parquet as pq
 
 from schemes.nlp import Lemmatizer, sentences
+from schemes.settings import Settings
 
 
 def sentence_table(documents: pd.DataFrame, lemmatizer: Lemmatizer | None = None) -> pd.DataFrame:
@@ -49,18 +53,29 @@ def read_sentences(paths, columns=None) -> pd.DataFrame:
     return pd.concat([pd.read_parquet(p, columns=columns) for p in paths], ignore_index=True)
 
 
-def run_preprocess(
-    documents_path: str, sentences_path: str, shard: int = 0, n_shards: int = 1
-) -> dict:
+@dataclass(frozen=True)
+class SentencesSettings(Settings):
+    SECTION: ClassVar[str] = "preprocess"
+    shards: int  # the number of contiguous shards (lemmatisation jobs)
+
+
+def run_sentences(settings: SentencesSettings, inputs: dict, outputs: dict, *, shard: int) -> dict:
+    """Split one shard of the documents into sentences and lemmatise them.
+
+    Inputs: ``documents`` (ingest). Outputs: ``sentences`` (this shard's
+    table). Settings: ``preprocess.shards``. ``shard`` is the rule's wildcard
+    (0-based).
+    """
+    documents_path = inputs["documents"]
     n_rows = pq.ParquetFile(documents_path).metadata.num_rows
-    first, last = shard_bounds(n_rows, shard, n_shards)
+    first, last = shard_bounds(n_rows, shard, settings.shards)
     documents = pd.read_parquet(documents_path, columns=["doc_id", "text"]).iloc[first:last]
     lemmatizer = Lemmatizer()
     table = sentence_table(documents, lemmatizer)
-    table.to_parquet(sentences_path, index=False)
+    table.to_parquet(outputs["sentences"], index=False)
     n_tokens = int(table["lemmas"].str.count(" ").sum() + (table["lemmas"] != "").sum())
     return {
-        "shard": f"{shard + 1}/{n_shards}",
+        "shard": f"{shard + 1}/{settings.shards}",
         "documents": len(documents),
         "sentences": len(table),
         "tokens": n_tokens,

@@ -44,19 +44,8 @@ def _jinja_literal(text: str) -> str:
     return text.replace("{", "{{ '{' }}")
 
 
-def front_page(
-    description: str,
-    summary: dict,
-    quarantine: pd.DataFrame,
-    corpus_name: str,
-    quarantine_path: str,
-    top: int = 10,
-) -> str:
-    """``description`` followed by the corpus's *Data* section (rST, Jinja-safe).
-
-    The description may use Jinja2 (``snakemake.config``); every value in the
-    Data section comes from the data and is escaped for rST and for Jinja2.
-    """
+def _data_lines(summary: dict, corpus_name: str) -> list[str]:
+    """The Data section's title and its counts: read, kept, quarantined, duplicates."""
     title = f"Data: corpus {_rst_escape(corpus_name)}"
     languages = (
         ", ".join(f"{_rst_escape(k)} {v:,}" for k, v in summary.get("languages", {}).items())
@@ -85,35 +74,62 @@ def front_page(
             f"{_rst_escape(k)}: {_rst_escape(v)}" for k, v in sorted(summary["encodings"].items())
         )
         lines += ["", f"Files read with another encoding than configured: {read_as}."]
+    return lines
+
+
+def _quarantine_lines(quarantine: pd.DataFrame, quarantine_path: str, top: int) -> list[str]:
+    """The quarantine counts by reason (the ``top`` most frequent) and where the rows are."""
     reasons = quarantine_reasons(quarantine)
-    if reasons:
-        shown = reasons[:top]
-        rows = [(_rst_escape(kind), f"{n:,}") for kind, n in shown]
-        if len(reasons) > top:
-            rows.append(
-                (f"{len(reasons) - top} other reasons", f"{sum(n for _, n in reasons[top:]):,}")
-            )
-        lines += [
-            "",
-            "Quarantined records by reason:",
-            "",
-            _rst_table(("reason", "records"), rows),
-            "",
-            "Every quarantined record, with its file, line and full reason: "
-            f"{_rst_escape(quarantine_path)}.",
-        ]
-    else:
-        lines += ["", "No record was quarantined."]
+    if not reasons:
+        return ["", "No record was quarantined."]
+    shown = reasons[:top]
+    rows = [(_rst_escape(kind), f"{n:,}") for kind, n in shown]
+    if len(reasons) > top:
+        rows.append(
+            (f"{len(reasons) - top} other reasons", f"{sum(n for _, n in reasons[top:]):,}")
+        )
+    return [
+        "",
+        "Quarantined records by reason:",
+        "",
+        _rst_table(("reason", "records"), rows),
+        "",
+        "Every quarantined record, with its file, line and full reason: "
+        f"{_rst_escape(quarantine_path)}.",
+    ]
+
+
+def front_page(
+    description: str,
+    summary: dict,
+    quarantine: pd.DataFrame,
+    *,
+    corpus_name: str,
+    quarantine_path: str,
+    top: int = 10,
+) -> str:
+    """``description`` followed by the corpus's *Data* section (rST, Jinja-safe).
+
+    The description may use Jinja2 (``snakemake.config``); every value in the
+    Data section comes from the data and is escaped for rST and for Jinja2.
+    """
+    lines = _data_lines(summary, corpus_name) + _quarantine_lines(quarantine, quarantine_path, top)
     return description.rstrip() + "\n\n" + _jinja_literal("\n".join(lines)) + "\n"
 
 
-def run_front_page(description, summary, quarantine, corpus_name, output) -> dict:
+def run_report_front_page(inputs: dict, outputs: dict, *, corpus: str) -> dict:
+    """Write the report's front page: the workflow description plus the ingest counts.
+
+    Inputs: ``description`` (workflow/report/workflow.rst), ``summary`` and
+    ``quarantine`` (ingest). Outputs: ``page``. Settings: none (``corpus`` is
+    the rule's wildcard, the corpus name shown in the title).
+    """
     page = front_page(
-        Path(description).read_text(encoding="utf-8"),
-        json.loads(Path(summary).read_text(encoding="utf-8")),
-        pd.read_csv(quarantine, dtype=str, keep_default_na=False),
-        corpus_name,
-        str(quarantine),
+        Path(inputs["description"]).read_text(encoding="utf-8"),
+        json.loads(Path(inputs["summary"]).read_text(encoding="utf-8")),
+        pd.read_csv(inputs["quarantine"], dtype=str, keep_default_na=False),
+        corpus_name=corpus,
+        quarantine_path=str(inputs["quarantine"]),
     )
-    Path(output).write_text(page, encoding="utf-8")
+    Path(outputs["page"]).write_text(page, encoding="utf-8")
     return {"characters": len(page)}

@@ -176,7 +176,7 @@ def write_for_coders(frame, path, **to_csv) -> None:
 
 def read_from_coders(path, **read_csv):
     """Read a CSV written by :func:`write_for_coders` (or a coder's copy of it) as text."""
-    import pandas as pd
+    import pandas as pd  # heavy; this module otherwise needs only the standard library
 
     # utf-8-sig: spreadsheets save "CSV UTF-8" with a byte-order mark
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", **read_csv)

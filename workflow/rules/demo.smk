@@ -10,10 +10,6 @@ rule demo_corpus:
     conda:
         "../envs/schemes.yaml"
     params:
-        seed=config["demo"]["seed"],
-        docs_per_day=config["demo"]["docs_per_day"],
-        burst_docs=config["demo"]["burst_docs"],
-        days_before=config["events"]["days_before"],
-        days_after=config["events"]["days_after"],
+        settings=rule_settings(schemes.demo.DemoCorpusSettings),
     script:
         "../../scripts/rules/demo_corpus.py"

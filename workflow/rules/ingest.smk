@@ -1,6 +1,6 @@
 rule ingest:
     input:
-        get_corpus_inputs,
+        files=get_corpus_inputs,
     output:
         documents="results/{corpus}/ingest/documents.parquet",
         quarantine="results/{corpus}/ingest/quarantine.csv",
@@ -15,11 +15,7 @@ rule ingest:
     conda:
         "../envs/schemes.yaml"
     params:
-        corpus=config["corpus"],
-        language=config["language"],
-        min_chars=config["ingest"]["min_chars"],
-        plausible_dates=config["ingest"]["plausible_dates"],
-        min_documents=config["ingest"]["min_documents"],
+        settings=rule_settings(schemes.ingest.IngestSettings),
     script:
         "../../scripts/rules/ingest.py"
 

@@ -10,7 +10,7 @@ rule sentences:
     conda:
         "../envs/schemes.yaml"
     params:
-        n_shards=config["preprocess"]["shards"],
+        settings=rule_settings(schemes.preprocess.SentencesSettings),
     script:
         "../../scripts/rules/sentences.py"
 
