@@ -47,6 +47,7 @@ from schemes.design import (  # noqa: E402
     draw_wave,
     score_bands,
     study_domains,
+    take_all_shares,
     wave_spread,
 )
 from schemes.estimate import (  # noqa: E402
@@ -113,8 +114,9 @@ def population(scores, domains, *, prevalence, slope, sd_event, rng):
 
 def simulate_once(scores, strata, domains, settings, codes):
     """Both waves drawn and estimated on one population: per estimator, the domain estimates."""
+    kinds = domains.table["kind"].to_numpy()
     first = draw_wave(
-        scores, strata, domains.table, settings, wave=1, spread=wave_spread(strata, scores)
+        scores, strata, domains.table, settings, wave=1, spread=wave_spread(strata, scores, kinds=kinds)
     )
     second = draw_wave(
         scores,
@@ -122,7 +124,9 @@ def simulate_once(scores, strata, domains, settings, codes):
         domains.table,
         settings,
         wave=2,
-        spread=wave_spread(strata, scores, first, codes, shrinkage=settings.shrinkage),
+        spread=wave_spread(
+            strata, scores, kinds=kinds, earlier=first, codes=codes, shrinkage=settings.shrinkage
+        ),
         earlier=first,
     )
     out = {}
@@ -199,7 +203,12 @@ def run(args) -> pd.DataFrame:
     domains, slope = load_population(Path(args.results), config)
     scores = domains.items["classifier_probability"].to_numpy(float)
     settings = DesignSettings.from_config(config)
-    strata = score_bands(scores, domains.members, take_all=settings.take_all, bands=settings.bands)
+    strata = score_bands(
+        scores,
+        domains.members,
+        take_all=take_all_shares(domains.table, settings.take_all),
+        bands=settings.bands,
+    )
     pairs = [tuple(p) for p in config["events"]["contrasts"]]
     rows = []
     for prevalence in PREVALENCES:

@@ -314,11 +314,13 @@ def run_demo_corpus(settings: DemoCorpusSettings, inputs: dict, outputs: dict) -
     Inputs: ``events`` (the event catalogue). Outputs: ``corpus`` (JSONL.gz),
     ``ground_truth`` (per event), ``claims_truth`` (every planted claim and decoy).
     Settings: ``demo.seed``, ``demo.docs_per_day``, ``demo.burst_docs``,
-    ``events.days_before``, ``events.days_after``.
+    ``events.days_before``, ``events.days_after``. Only the catalogue's events
+    that start within the demo's days (1995-2014) get coverage and claims.
     """
     events = load_events(inputs["events"])
     events["start"] = events["start"].dt.date
     events["end"] = events["end"].dt.date
+    events = events[(events["start"] >= FIRST_DAY) & (events["start"] <= LAST_DAY)]
     gen = Generator(
         settings.seed,
         events,

@@ -150,11 +150,14 @@ class Strata:
         return out
 
 
-def score_bands(scores: np.ndarray, members: np.ndarray, *, take_all: float, bands: int) -> Strata:
+def score_bands(
+    scores: np.ndarray, members: np.ndarray, *, take_all: np.ndarray, bands: int
+) -> Strata:
     """The strata of each domain: its take-all and its score bands.
 
-    Stratum 0 is the take-all: the ``ceil(take_all * N_d)`` top-scored items
-    of the domain (ties by item order). Strata 1..``bands`` are equal-sized
+    Stratum 0 is the take-all: the ``ceil(take_all[d] * N_d)`` top-scored
+    items of domain ``d`` (ties by item order; windows have one, baselines
+    none, see :func:`take_all_shares`). Strata 1..``bands`` are equal-sized
     score bands of the rest, from the highest scores down.
     """
     items, starts, domain, stratum = [], [], [], []
@@ -162,9 +165,11 @@ def score_bands(scores: np.ndarray, members: np.ndarray, *, take_all: float, ban
     for d in range(members.shape[1]):
         index = np.flatnonzero(members[:, d])
         order = index[np.argsort(-scores[index], kind="stable")]
-        top = int(np.ceil(take_all * len(order)))
-        rest = order[top:]
-        label = np.concatenate([np.zeros(top, int), 1 + (np.arange(len(rest)) * bands) // max(len(rest), 1)])
+        top = int(np.ceil(take_all[d] * len(order)))
+        rest = len(order) - top
+        label = np.concatenate(
+            [np.zeros(top, int), 1 + (np.arange(rest) * bands) // max(rest, 1)]
+        )
         for h in np.unique(label):
             group = order[label == h]
             items.append(group)
@@ -178,6 +183,16 @@ def score_bands(scores: np.ndarray, members: np.ndarray, *, take_all: float, ban
         domain=np.array(domain, dtype=int),
         stratum=np.array(stratum, dtype=int),
     )
+
+
+def take_all_shares(table: pd.DataFrame, take_all: float) -> np.ndarray:
+    """The take-all share of each domain: ``take_all`` for windows, none for baselines.
+
+    Claims concentrate in the windows' top-scored items; a baseline is many
+    times larger and calmer, and a take-all share of it would spend the
+    budget on certainty where little is to be found.
+    """
+    return np.where(table["kind"].to_numpy() == "window", take_all, 0.0)
 
 
 def target_weights(table: pd.DataFrame, target: str, contrasts) -> np.ndarray:
@@ -278,14 +293,26 @@ class WaveDesign:
     drawn: np.ndarray
 
 
-def wave_spread(strata: Strata, prediction: np.ndarray, earlier=None, codes=None, *, shrinkage=10.0):
+def wave_spread(
+    strata: Strata,
+    prediction: np.ndarray,
+    *,
+    kinds: np.ndarray,
+    earlier=None,
+    codes=None,
+    shrinkage=10.0,
+) -> np.ndarray:
     """Each stratum's root mean squared residual ``code - prediction``, for the allocation.
 
     Before any code: the surrogate's own, the mean of ``p (1 - p)``. After a
     wave: the inverse-probability-weighted mean of the squared residuals of
-    the stratum's coded items, pulled towards the surrogate's with the
-    weight of ``shrinkage`` items, so that a stratum whose few coded items
-    show no positive keeps a rate.
+    the stratum's coded items, shrunk towards the mean over all domains'
+    strata of the same kind and rank (the same band, or the take-all) with the
+    weight of ``shrinkage`` items. The pooled value learns from every
+    domain how far the surrogate is off in each band (the surrogate can be
+    miscalibrated in an event window), so a stratum whose few coded items
+    show no positive keeps the rate its band needs. ``kinds`` gives each
+    domain's kind: windows and baselines are pooled apart.
     """
     prior = strata.sums(prediction * (1 - prediction)) / strata.sizes
     if earlier is None:
@@ -294,8 +321,21 @@ def wave_spread(strata: Strata, prediction: np.ndarray, earlier=None, codes=None
     weight = np.where(coded, 1 / np.where(coded, earlier.pi, 1.0), 0.0)
     residual2 = np.where(coded, (np.nan_to_num(codes) - prediction) ** 2, 0.0)
     n = strata.sums(coded)
-    observed = strata.sums(weight * residual2) / np.maximum(strata.sums(weight), 1e-12)
-    return np.sqrt((n * observed + shrinkage * prior) / (n + shrinkage))
+    weighted = strata.sums(weight * residual2)
+    total = strata.sums(weight)
+    observed = weighted / np.maximum(total, 1e-12)
+    pooled = np.empty(len(n))
+    key = pd.factorize(pd.Series(kinds[strata.domain]) + ":" + pd.Series(strata.stratum).astype(str))[0]
+    for group in np.unique(key):
+        same = key == group
+        coded_here = same & (n > 0)
+        # strata weigh by their size: the pooled value is the band's mean square
+        pooled[same] = (
+            np.average(observed[coded_here], weights=strata.sizes[coded_here])
+            if coded_here.any()
+            else prior[same].mean()
+        )
+    return np.sqrt((n * observed + shrinkage * pooled) / (n + shrinkage))
 
 
 def draw_wave(
@@ -321,7 +361,7 @@ def draw_wave(
         spread,
         domain_sizes=domains["n_items"].to_numpy(float),
         weights=target_weights(domains, settings.target, settings.contrasts),
-        budget=settings.budgets[wave - 1],
+        budget=settings.budgets[wave - 1] * len(domains),
         min_rate=settings.min_rate,
     )
     pi = strata.spread_to_items(rates, len(scores))
