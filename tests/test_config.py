@@ -1,3 +1,9 @@
+import copy
+import importlib.util
+import re
+import subprocess
+import sys
+
 import jsonschema
 import pytest
 import yaml
@@ -36,6 +42,71 @@ def test_every_config_key_is_documented():
 
     missing = [k for k in keys(SCHEMA) if f"`{k}`" not in readme]
     assert not missing, f"config/README.md does not document {missing}"
+
+
+def _config_docs():
+    """scripts/tools/config_docs.py, the generator of config/README.md's key tables."""
+    path = ROOT / "scripts" / "tools" / "config_docs.py"
+    spec = importlib.util.spec_from_file_location("config_docs", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_key_tables_are_the_schemas_descriptions_and_defaults():
+    docs = _config_docs()
+    readme = (ROOT / "config" / "README.md").read_text(encoding="utf-8")
+    assert docs.rewrite(readme, SCHEMA) == readme, (
+        "config/README.md's key tables differ from the schema: "
+        "run python scripts/tools/config_docs.py"
+    )
+    # read back, independently of the tool: one row per key, in schema order,
+    # showing the schema's default (as YAML) and its description
+    block = readme.split(docs.BEGIN, 1)[1].split(docs.END, 1)[0]
+    shown = [
+        re.fullmatch(r"\| `([^`]+)` \| (`[^`]*`|required|—) \| (.+) \|", line).groups()
+        for line in block.splitlines()
+        if line.startswith("| `")
+    ]
+
+    def keys(schema, prefix=""):
+        for key, sub in schema.get("properties", {}).items():
+            yield prefix + key, sub, key in schema.get("required", ())
+            yield from keys(sub, prefix + key + ".")
+            yield from keys(sub.get("items", {}), prefix + key + "[].")
+
+    expected = list(keys(SCHEMA))
+    assert [key for key, _, _ in shown] == [key for key, _, _ in expected]
+    for (key, default, meaning), (_, sub, required) in zip(shown, expected, strict=True):
+        assert meaning == " ".join(sub["description"].split()).replace("|", "\\|"), key
+        if "default" in sub:
+            assert yaml.safe_load(default.strip("`")) == sub["default"], key
+        else:
+            assert default == ("required" if required else "—"), key
+
+
+def test_config_docs_check_fails_on_a_stale_table(tmp_path):
+    schema = tmp_path / "schema.yaml"
+    readme = tmp_path / "README.md"
+    readme.write_text((ROOT / "config" / "README.md").read_text(encoding="utf-8"))
+    tool = [sys.executable, str(ROOT / "scripts" / "tools" / "config_docs.py")]
+    paths = ["--schema", str(schema), "--readme", str(readme)]
+
+    def run(*args):
+        return subprocess.run([*tool, *args, *paths], capture_output=True, text=True)
+
+    changed = copy.deepcopy(SCHEMA)
+    changed["properties"]["events"]["properties"]["bootstrap"]["default"] = 999
+    schema.write_text(yaml.safe_dump(changed, allow_unicode=True))
+    assert run("--check").returncode == 1
+    assert run().returncode == 0
+    assert "| `events.bootstrap` | `999` |" in readme.read_text()
+    assert run("--check").returncode == 0
+    # a key without a description is refused, naming it
+    del changed["properties"]["events"]["properties"]["seed"]["description"]
+    schema.write_text(yaml.safe_dump(changed, allow_unicode=True))
+    proc = run("--check")
+    assert proc.returncode == 2 and "'events.seed' has no description" in proc.stderr
 
 
 @pytest.mark.parametrize(
