@@ -18,6 +18,7 @@ include: "workflow/rules/framing.smk"
 include: "workflow/rules/events.smk"
 include: "workflow/rules/validation.smk"
 include: "workflow/rules/active.smk"
+include: "workflow/rules/coding.smk"
 include: "workflow/rules/figures.smk"
 
 

@@ -13,13 +13,15 @@ coding plus adjudicated disagreements into the final codes
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from schemes.settings import Settings, key
 from schemes.stats import krippendorff_alpha_ci
-from schemes.textnorm import from_spreadsheet, read_from_coders
+from schemes.textnorm import from_spreadsheet, read_from_coders, write_for_coders
 
 
 class CodedFileError(ValueError):
@@ -305,3 +307,64 @@ def build_gold(
             gold.at[item, "stance"] = str(row["stance"]).strip()
     gold.loc[gold["claim"] == 0, "anti_western"] = 0
     return gold.reset_index()
+
+
+def second_coding_choice(first: pd.DataFrame, share: float, seed: int) -> pd.DataFrame:
+    """The items a second coder codes: every first-coder positive or doubt, and a random share.
+
+    Rare positives decide the estimates, so every item the first coder coded
+    as a claim (or doubted) is coded again; ``share`` of the others, drawn
+    with ``seed``, measure agreement on the negatives. Returns the chosen
+    ids with ``why`` (``positive or doubt``, ``random``).
+    """
+    flagged = (first["claim"] == 1) | (first["anti_western"] == 1) | (first["doubt"] == 1)
+    others = first.loc[~flagged, "item_id"].to_numpy()
+    rng = np.random.default_rng(seed)
+    random = (
+        rng.choice(others, size=int(round(share * len(first))), replace=False)
+        if len(others)
+        else []
+    )
+    random = list(random)[: len(others)]
+    chosen = pd.concat(
+        [
+            pd.DataFrame({"item_id": first.loc[flagged, "item_id"], "why": "positive or doubt"}),
+            pd.DataFrame({"item_id": random, "why": "random"}),
+        ],
+        ignore_index=True,
+    )
+    return chosen
+
+
+@dataclass(frozen=True)
+class SecondCodingSettings(Settings):
+    """Rule ``second_coding``: the random share, the seed and the coder file's text length."""
+
+    second_coding: float = key("design.second_coding")
+    seed: int = key("design.seed")
+    max_chars: int = key("validation.items.max_chars")
+
+
+def run_second_coding(
+    settings: SecondCodingSettings, inputs: dict, outputs: dict, *, wave: int
+) -> dict:
+    """The second coder's file of a wave, from the first coder's codes.
+
+    Inputs: ``first`` (the first coder's file of the wave), ``documents``.
+    Outputs: ``to_code`` (texts only, shuffled: the second coder does not
+    see why an item was chosen), ``selection`` (ids and why, for the
+    reliability report). Settings: ``second_coding``, ``seed``, ``max_chars``.
+    """
+    first = read_item_codes(inputs["first"])
+    chosen = second_coding_choice(first, settings.second_coding, settings.seed + 100 + wave)
+    documents = pd.read_parquet(inputs["documents"], columns=["doc_id", "date", "text"])
+    dates = documents.set_index("doc_id")["date"].dt.strftime("%Y-%m-%d")
+    sample = chosen.assign(date=chosen["item_id"].map(dates))
+    write_for_coders(
+        export_for_coding(
+            documents, sample, settings.seed + 200 + wave, max_chars=settings.max_chars
+        ),
+        outputs["to_code"],
+    )
+    chosen.to_csv(outputs["selection"], index=False)
+    return {"wave": wave, "first_coded": len(first), **chosen["why"].value_counts().to_dict()}

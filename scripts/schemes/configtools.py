@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
+from schemes.measures import columns, measure
+
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 
 
@@ -140,6 +142,7 @@ def cross_key_problems(config: dict, event_types: set[str]) -> list[str]:
             f"config events.correction: {events['correction']!r} needs a coded "
             "gold standard (validation.items.gold.labels) to measure the errors on"
         )
+    problems += design_problems(config)
     name = config["corpus"]["name"]
     if config["corpus"]["path"] == DEMO_CORPUS and name != "demo":
         # a config file naming its own corpus but no path would silently inherit
@@ -148,6 +151,39 @@ def cross_key_problems(config: dict, event_types: set[str]) -> list[str]:
             f"config corpus.path is not set for corpus {name!r}: give its files in the "
             "config file or with --config 'corpus={path: <file, glob or folder>}'"
         )
+    return problems
+
+
+def design_problems(config: dict) -> list[str]:
+    """The design's surrogate must be a probability of the registry, available in this run."""
+    design, problems = config["design"], []
+    surrogate = design["surrogate"]
+    if surrogate not in columns():
+        return [
+            f"config design.surrogate: {surrogate!r} is not a measure (measures: {', '.join(columns())})"
+        ]
+    if measure(surrogate).kind != "probability":
+        problems.append(
+            f"config design.surrogate: {surrogate!r} is a {measure(surrogate).kind}, not a probability"
+        )
+    waves = design["waves"]
+    if (
+        waves
+        and measure(surrogate).needs_gold
+        and not config["validation"]["items"]["gold"]["labels"]
+    ):
+        problems.append(
+            f"config design.waves: the surrogate {surrogate!r} needs a coded gold standard "
+            "(validation.items.gold.labels), as when the waves were drawn"
+        )
+    if len(waves) > 2:
+        problems.append(f"config design.waves: at most two waves, not {len(waves)}")
+    for number, wave in enumerate(waves[:-1], start=1):
+        if not wave.get("labels"):
+            problems.append(
+                f"config design.waves[{number - 1}].labels is empty but a later wave is listed: "
+                "wave 2 is drawn from wave 1's codes"
+            )
     return problems
 
 

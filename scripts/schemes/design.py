@@ -53,9 +53,12 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from schemes.catalogue import event_windows
+from schemes.catalogue import event_windows, load_events
+from schemes.coding import export_for_coding, read_item_codes
 from schemes.events import memberships
+from schemes.measures import measure
 from schemes.settings import Settings, key
+from schemes.textnorm import write_for_coders
 
 TAKE_ALL = 0
 
@@ -167,9 +170,7 @@ def score_bands(
         order = index[np.argsort(-scores[index], kind="stable")]
         top = int(np.ceil(take_all[d] * len(order)))
         rest = len(order) - top
-        label = np.concatenate(
-            [np.zeros(top, int), 1 + (np.arange(rest) * bands) // max(rest, 1)]
-        )
+        label = np.concatenate([np.zeros(top, int), 1 + (np.arange(rest) * bands) // max(rest, 1)])
         for h in np.unique(label):
             group = order[label == h]
             items.append(group)
@@ -229,6 +230,7 @@ def stratum_rates(
     weights: np.ndarray,
     budget: float,
     min_rate: float,
+    min_draws: float,
 ) -> np.ndarray:
     """Neyman rates of the strata for an expected ``budget`` of coded items.
 
@@ -237,15 +239,19 @@ def stratum_rates(
     the others ``clip(k * spread * sqrt(c_d) / N_d, min_rate, 1)`` with
     ``k`` found by bisection so that the expected number of draws,
     ``sum(available_h * rate_h)``, meets the budget (items of overlapping
-    domains are counted in each; the draw takes each once).
+    domains are counted in each; the draw takes each once). The floor of a
+    stratum is ``min_rate``, or less in a stratum so large that
+    ``min_draws`` expected items already reach it (a baseline of all the
+    corpus's calm items needs no more).
     """
     size = np.asarray(available_counts, float)
     take_all = strata.stratum == TAKE_ALL
     d = strata.domain
     shape = spread * np.sqrt(weights[d]) / np.maximum(domain_sizes[d], 1)
+    floor = np.minimum(min_rate, min_draws / np.maximum(strata.sizes, 1))
 
     def rates(k: float) -> np.ndarray:
-        return np.where(take_all, 1.0, np.clip(k * shape, min_rate, 1.0))
+        return np.where(take_all, 1.0, np.clip(k * shape, floor, 1.0))
 
     if (size * rates(0.0)).sum() >= budget or not shape.any():
         return rates(0.0)
@@ -275,6 +281,7 @@ class DesignSettings(Settings):
     wave_weight: float
     target: str
     min_rate: float
+    min_draws: float
     shrinkage: float
     seed: int
     days_before: int = key("events.days_before")
@@ -325,7 +332,9 @@ def wave_spread(
     total = strata.sums(weight)
     observed = weighted / np.maximum(total, 1e-12)
     pooled = np.empty(len(n))
-    key = pd.factorize(pd.Series(kinds[strata.domain]) + ":" + pd.Series(strata.stratum).astype(str))[0]
+    key = pd.factorize(
+        pd.Series(kinds[strata.domain]) + ":" + pd.Series(strata.stratum).astype(str)
+    )[0]
     for group in np.unique(key):
         same = key == group
         coded_here = same & (n > 0)
@@ -363,6 +372,7 @@ def draw_wave(
         weights=target_weights(domains, settings.target, settings.contrasts),
         budget=settings.budgets[wave - 1] * len(domains),
         min_rate=settings.min_rate,
+        min_draws=settings.min_draws,
     )
     pi = strata.spread_to_items(rates, len(scores))
     drawn = poisson_draw(pi, settings.seed + wave) & available
@@ -370,3 +380,301 @@ def draw_wave(
         pi = np.where(earlier.drawn, 1.0, pi)
         drawn = drawn | earlier.drawn
     return WaveDesign(pi=pi, drawn=drawn)
+
+
+# --------------------------------------------------------------------------
+# Design files: what is drawn, frozen before coding
+# --------------------------------------------------------------------------
+
+DESIGN_COLUMNS = ["item_id", "date", "score", "pi", "drawn", "domains"]
+
+
+class DesignFileError(ValueError):
+    """A design file that does not match the corpus, the config or its codes (file, line)."""
+
+
+def study_items(settings: DesignSettings, inputs: dict):
+    """The study's items with their surrogate score, and the domains they belong to."""
+    measures = pd.read_parquet(inputs["measures"])
+    if settings.surrogate not in measures.columns:
+        needs = (
+            " (it needs a coded gold standard: validation.items.gold)"
+            if (measure(settings.surrogate).needs_gold)
+            else ""
+        )
+        raise ValueError(
+            f"design.surrogate {settings.surrogate!r} is not a column of {inputs['measures']}{needs}"
+        )
+    events = load_events(inputs["catalogue"])
+    domains = study_domains(
+        measures[["doc_id", "date", "date_end", settings.surrogate]],
+        events,
+        days_before=settings.days_before,
+        days_after=settings.days_after,
+        baseline_days=settings.baseline_days,
+        min_baseline_docs=settings.min_baseline_docs,
+    )
+    scores = domains.items[settings.surrogate].to_numpy(float)
+    if np.isnan(scores).any() or (scores < 0).any() or (scores > 1).any():
+        raise ValueError(f"design.surrogate {settings.surrogate!r} must be a probability in [0, 1]")
+    return domains, scores
+
+
+def design_table(domains: Domains, scores: np.ndarray, design: WaveDesign) -> pd.DataFrame:
+    """One row per study item: id, date, score, inclusion probability, drawn, its domains."""
+    names = domains.table["domain"].to_numpy()
+    return pd.DataFrame(
+        {
+            "item_id": domains.items["doc_id"].to_numpy(),
+            "date": domains.items["date"].dt.strftime("%Y-%m-%d").to_numpy(),
+            "score": scores,
+            "pi": design.pi,
+            "drawn": design.drawn.astype(int),
+            "domains": [";".join(names[row]) for row in domains.members],
+        }
+    )[DESIGN_COLUMNS]
+
+
+def read_design(path) -> pd.DataFrame:
+    """A frozen design file, checked: its columns, probabilities and drawn flags (file, line)."""
+    design = pd.read_csv(path, dtype={"item_id": str, "domains": str}, keep_default_na=False)
+    missing = [c for c in DESIGN_COLUMNS if c not in design.columns]
+    if missing:
+        raise DesignFileError(f"{path}: missing column(s) {', '.join(missing)}")
+    for column, valid in (
+        ("pi", lambda v: (v > 0) & (v <= 1)),
+        ("score", lambda v: (v >= 0) & (v <= 1)),
+        ("drawn", lambda v: v.isin([0, 1])),
+    ):
+        values = pd.to_numeric(design[column], errors="coerce")
+        bad = values.isna() | ~valid(values)
+        if bad.any():
+            line = int(np.flatnonzero(bad)[0]) + 2
+            raise DesignFileError(
+                f"{path}, line {line}: {column} {design[column].iloc[line - 2]!r} is not valid"
+            )
+        design[column] = values
+    repeated = design["item_id"].duplicated()
+    if repeated.any():
+        line = int(np.flatnonzero(repeated)[0]) + 2
+        raise DesignFileError(
+            f"{path}, line {line}: item_id {design['item_id'].iloc[line - 2]!r} repeated"
+        )
+    return design
+
+
+def frozen_wave(path, domains: Domains) -> tuple[WaveDesign, np.ndarray]:
+    """A frozen wave's design and its surrogate scores, checked against the current study.
+
+    The frozen design must cover the same items in the same domains: a
+    corpus or window setting changed after the draw would silently change
+    what the codes stand for.
+    """
+    design = read_design(path).set_index("item_id")
+    ids = domains.items["doc_id"].to_numpy()
+    missing = sorted(set(ids) - set(design.index))
+    extra = sorted(set(design.index) - set(ids))
+    if missing or extra:
+        raise DesignFileError(
+            f"{path}: drawn for another study: {len(missing)} study items are not in it "
+            f"(e.g. {missing[:3]}), {len(extra)} of its items are not study items (e.g. {extra[:3]}); "
+            "the corpus, the catalogue or the event windows changed since the draw"
+        )
+    design = design.loc[ids]
+    names = domains.table["domain"].to_numpy()
+    expected = [";".join(names[row]) for row in domains.members]
+    differ = design["domains"].to_numpy() != np.array(expected, dtype=object)
+    if differ.any():
+        first = int(np.flatnonzero(differ)[0])
+        raise DesignFileError(
+            f"{path}: item {ids[first]!r} is in domains {design['domains'].iloc[first]!r} in the "
+            f"design but in {expected[first]!r} now (events.days_before/days_after/baseline_days "
+            "or the catalogue changed since the draw)"
+        )
+    wave = WaveDesign(pi=design["pi"].to_numpy(float), drawn=design["drawn"].to_numpy(bool))
+    return wave, design["score"].to_numpy(float)
+
+
+def wave_codes(path, *, expected: np.ndarray) -> pd.Series:
+    """A wave's final codes (anti-Western claim 0/1) for exactly the items it drew.
+
+    ``expected``: the ids the wave drew (for wave 2, only its new items). An
+    id the wave did not draw, or a drawn id without a code, is an error
+    naming the file and the line (or the id).
+    """
+    codes = read_item_codes(path)
+    wanted = set(expected)
+    for line, item in enumerate(codes["item_id"], start=2):
+        if item not in wanted:
+            raise DesignFileError(
+                f"{path}, line {line}: item {item!r} was not drawn by this wave's design "
+                "(codes of another wave or another design?)"
+            )
+    uncoded = sorted(wanted - set(codes["item_id"]))
+    if uncoded:
+        raise DesignFileError(
+            f"{path}: {len(uncoded)} items the wave drew have no code, e.g. {uncoded[:5]}"
+        )
+    return codes.set_index("item_id")["anti_western"].astype(float)
+
+
+@dataclass(frozen=True)
+class CodingWaveSettings(DesignSettings):
+    """Rule ``coding_wave``: the design, and the coder file's text length."""
+
+    max_chars: int = key("validation.items.max_chars")
+
+
+def earlier_wave(inputs: dict, domains: Domains) -> tuple[WaveDesign, np.ndarray]:
+    """The frozen wave 1 and its codes (NaN for items it did not draw)."""
+    first, _ = frozen_wave(inputs["design"], domains)
+    ids = domains.items["doc_id"].to_numpy()
+    codes = wave_codes(inputs["labels"], expected=ids[first.drawn])
+    return first, pd.Series(ids).map(codes).to_numpy(float)
+
+
+def run_coding_wave(
+    settings: CodingWaveSettings, inputs: dict, outputs: dict, *, wave: int
+) -> dict:
+    """Draw wave ``wave`` of the design and write its frozen design and its coder file.
+
+    Inputs: ``measures`` (the item table, with the surrogate), ``catalogue``,
+    ``documents`` (texts); for wave 2 also ``design`` and ``labels``, wave 1's
+    frozen design and final codes. Outputs: ``design`` (every study item:
+    score, inclusion probability, drawn, domains; gzip CSV), ``to_code``
+    (the items to code, texts only, shuffled), ``domains`` (per domain:
+    items, expected and drawn counts). Settings: the ``design`` keys and the
+    event window (``events.*``), ``max_chars``.
+    """
+    domains, scores = study_items(settings, inputs)
+    kinds = domains.table["kind"].to_numpy()
+    strata = score_bands(
+        scores,
+        domains.members,
+        take_all=take_all_shares(domains.table, settings.take_all),
+        bands=settings.bands,
+    )
+    earlier, spread = None, wave_spread(strata, scores, kinds=kinds)
+    if wave == 2:
+        earlier, codes = earlier_wave(inputs, domains)
+        spread = wave_spread(
+            strata, scores, kinds=kinds, earlier=earlier, codes=codes, shrinkage=settings.shrinkage
+        )
+    design = draw_wave(
+        scores, strata, domains.table, settings, wave=wave, spread=spread, earlier=earlier
+    )
+    table = design_table(domains, scores, design)
+    table.to_csv(outputs["design"], index=False, float_format="%.8g", compression="gzip")
+    new = design.drawn if earlier is None else design.drawn & ~earlier.drawn
+    documents = pd.read_parquet(inputs["documents"], columns=["doc_id", "text"])
+    chosen = table.loc[new, ["item_id", "date"]]
+    write_for_coders(
+        export_for_coding(documents, chosen, settings.seed + wave, max_chars=settings.max_chars),
+        outputs["to_code"],
+    )
+    members = domains.members.astype(float)
+    summary = domains.table.assign(
+        expected=design.pi @ members, drawn=design.drawn.astype(float) @ members
+    )
+    summary.to_csv(outputs["domains"], index=False, float_format="%.2f")
+    return {
+        "wave": wave,
+        "study_items": len(table),
+        "drawn": int(new.sum()),
+        "domains": len(summary),
+    }
+
+
+# --------------------------------------------------------------------------
+# Planner: expected standard errors for a budget, and the budget for a target
+# --------------------------------------------------------------------------
+
+PLAN_MULTIPLIERS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
+
+
+def expected_variance(pi: np.ndarray, spread2: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Per domain, the difference estimator's expected variance of the total under Poisson sampling."""
+    with np.errstate(divide="ignore"):
+        per_item = np.where(pi > 0, (1 - pi) / pi * spread2, np.inf)
+    return per_item @ members.astype(float)
+
+
+def planned_design(scores, strata, domains: Domains, settings: DesignSettings) -> WaveDesign:
+    """Both waves allocated with the surrogate's own spreads (what the planner can know)."""
+    kinds = domains.table["kind"].to_numpy()
+    spread = wave_spread(strata, scores, kinds=kinds)
+    table = domains.table
+    pi = np.zeros(len(scores))
+    for wave in range(1, len(settings.budgets) + 1):
+        rates = stratum_rates(
+            strata,
+            strata.sums(np.ones(len(scores))),
+            spread,
+            domain_sizes=table["n_items"].to_numpy(float),
+            weights=target_weights(table, settings.target, settings.contrasts),
+            budget=settings.budgets[wave - 1] * len(table),
+            min_rate=settings.min_rate,
+            min_draws=settings.min_draws,
+        )
+        wave_pi = strata.spread_to_items(rates, len(scores))
+        pi = 1 - (1 - pi) * (1 - wave_pi)  # an item is coded in either wave
+    return WaveDesign(pi=pi, drawn=np.zeros(len(scores), bool))
+
+
+def plan_rows(scores, domains: Domains, settings: DesignSettings) -> pd.DataFrame:
+    """Expected coded items and standard errors (per 1,000 items) for budgets around the configured one.
+
+    The spreads are the surrogate's own (``p (1 - p)``): the planner cannot
+    know how far off the surrogate is before anything is coded, so read the
+    standard errors as what a well-calibrated surrogate would give.
+    """
+    strata = score_bands(
+        scores,
+        domains.members,
+        take_all=take_all_shares(domains.table, settings.take_all),
+        bands=settings.bands,
+    )
+    table = domains.table
+    window = table["kind"].to_numpy() == "window"
+    event_ids = table["event_id"].to_numpy()
+    rows = []
+    for multiplier in PLAN_MULTIPLIERS:
+        scaled = settings.replace(budgets=[b * multiplier for b in settings.budgets])
+        design = planned_design(scores, strata, domains, scaled)
+        variance = expected_variance(design.pi, scores * (1 - scores), domains.members)
+        se = np.sqrt(variance) / table["n_items"].to_numpy(float)
+        base = {e: se[(event_ids == e) & ~window][0] for e in event_ids[window]}
+        excess_se = np.array(
+            [np.hypot(s, base[e]) for s, e in zip(se[window], event_ids[window], strict=True)]
+        )
+        coded = design.pi @ domains.members.astype(float)
+        rows.append(
+            {
+                "budget_multiplier": multiplier,
+                "budgets": "/".join(f"{b:g}" for b in scaled.budgets),
+                "expected_coded": float(design.pi.sum()),
+                "coded_per_window": float(coded[window].mean()),
+                "coded_per_baseline": float(np.median(coded[~window])),
+                "window_rate_se_median": 1000 * float(np.median(se[window])),
+                "excess_se_median": 1000 * float(np.median(excess_se)),
+                "excess_se_max": 1000 * float(excess_se.max()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def run_coding_plan(settings: DesignSettings, inputs: dict, outputs: dict) -> dict:
+    """The planner: expected coding effort and standard errors for budgets around the configured one.
+
+    Inputs: ``measures`` (the surrogate), ``catalogue``. Output: ``plan``
+    (one row per budget: expected coded items overall, per window and per
+    baseline, median and largest expected standard error of the excess per
+    1,000 items). For a target standard error, read the smallest budget
+    whose ``excess_se_median`` (or ``excess_se_max``) is below it.
+    Settings: the ``design`` keys and the event window.
+    """
+    domains, scores = study_items(settings, inputs)
+    table = plan_rows(scores, domains, settings)
+    table.to_csv(outputs["plan"], index=False, float_format="%.3f")
+    configured = table[table["budget_multiplier"] == 1.0].iloc[0]
+    return {k: round(float(v), 3) for k, v in configured.items() if k != "budgets"}

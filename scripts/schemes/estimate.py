@@ -36,12 +36,19 @@ baseline and the type contrasts combine these intervals by the MOVER method
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.stats import beta, norm
 
+from schemes.catalogue import load_events
+from schemes.coding import check_adjudication, read_item_codes, reliability
+from schemes.design import DesignFileError, DesignSettings, frozen_wave, study_items, wave_codes
 from schemes.ranks import rank_confidence_sets
+from schemes.settings import key
+from schemes.tables import booktabs
+from schemes.textnorm import read_from_coders
 
 ESTIMATORS = ("ht", "difference")
 INTERVALS = ("wald", "wilson", "clopper_pearson")
@@ -109,8 +116,8 @@ def combine_waves(estimates: list[DomainEstimate], wave_weight: float) -> Domain
     )
 
 
-def effective_n(share: np.ndarray, variance: np.ndarray, kish_n, n_coded) -> np.ndarray:
-    """Korn & Graubard's effective sample size of a share, at most the coded items.
+def effective_n(share: np.ndarray, variance: np.ndarray, kish_n, cap) -> np.ndarray:
+    """Korn & Graubard's effective sample size of a share, at most ``cap``.
 
     ``share (1 - share) / variance``; where the share is 0 or 1 (or the
     variance 0), Kish's effective size of the weights.
@@ -119,7 +126,7 @@ def effective_n(share: np.ndarray, variance: np.ndarray, kish_n, n_coded) -> np.
         n = share * (1 - share) / variance
     inside = (share > 0) & (share < 1) & (variance > 0) & np.isfinite(n)
     n = np.where(inside, n, kish_n)
-    return np.clip(n, 1.0, np.maximum(n_coded, 1.0))
+    return np.clip(n, 1.0, np.maximum(cap, 1.0))
 
 
 def share_interval(
@@ -176,14 +183,23 @@ def multiplier_replicates(wave: Wave, estimator: str, n_boot: int, seed: int) ->
     return base[None, :] + (z * (np.sqrt(1 - pi) * residual / pi)[None, :]) @ members
 
 
-def excess_table(domains: pd.DataFrame, estimate: DomainEstimate, method: str, level: float = 0.95):
-    """Per event: window and baseline shares with intervals, the excess and its MOVER interval."""
+def rounded_outward(low, high, n_items):
+    """Share bounds widened to whole items: the estimand is a count of items, 0..N."""
+    return np.floor(low * n_items + 1e-9) / n_items, np.ceil(high * n_items - 1e-9) / n_items
+
+
+def domain_shares(domains: pd.DataFrame, estimate: DomainEstimate, method: str) -> pd.DataFrame:
+    """Per domain: the share with its interval, standard error and design effect.
+
+    The effective size is capped at the domain's size (a share of N items
+    cannot be known better than by coding them all); the bounds are rounded
+    outward to whole items.
+    """
     n = domains["n_items"].to_numpy(float)
-    share = estimate.total / n
-    variance = estimate.variance / n**2
-    n_eff = effective_n(share, variance, estimate.kish_n, estimate.n_coded)
-    low, high = share_interval(share, variance, n_eff, method, level)
-    frame = domains.assign(
+    share, variance = estimate.total / n, estimate.variance / n**2
+    n_eff = effective_n(share, variance, estimate.kish_n, n)
+    low, high = rounded_outward(*share_interval(share, variance, n_eff, method), n)
+    return domains.assign(
         n_coded=estimate.n_coded.astype(int),
         share=share,
         se=np.sqrt(variance),
@@ -192,12 +208,19 @@ def excess_table(domains: pd.DataFrame, estimate: DomainEstimate, method: str, l
         n_effective=n_eff,
         design_effect=np.where(n_eff > 0, estimate.n_coded / n_eff, np.nan),
     )
-    window = frame[frame["kind"] == "window"].set_index("event_id")
-    base = frame[frame["kind"] == "baseline"].set_index("event_id").reindex(window.index)
+
+
+def event_table(shares: pd.DataFrame) -> pd.DataFrame:
+    """Per event: window and baseline shares with intervals, the excess and its MOVER interval.
+
+    Shares and excess are per 1,000 items, as the event stage reports rates.
+    """
+    window = shares[shares["kind"] == "window"].set_index("event_id")
+    base = shares[shares["kind"] == "baseline"].set_index("event_id").reindex(window.index)
     rows = []
     for event_id, w in window.iterrows():
         b = base.loc[event_id]
-        lo, hi = mover(
+        low, high = mover(
             [w["share"], b["share"]],
             [w["share_low"], b["share_low"]],
             [w["share_high"], b["share_high"]],
@@ -206,9 +229,272 @@ def excess_table(domains: pd.DataFrame, estimate: DomainEstimate, method: str, l
         rows.append(
             {
                 "event_id": event_id,
-                "excess": w["share"] - b["share"],
-                "excess_low": lo,
-                "excess_high": hi,
+                "type": w["type"],
+                "n_items": int(w["n_items"]),
+                "n_coded": int(w["n_coded"]),
+                "rate_per_1000": 1000 * w["share"],
+                "rate_low": 1000 * w["share_low"],
+                "rate_high": 1000 * w["share_high"],
+                "design_effect": w["design_effect"],
+                "baseline_kind": b["baseline_kind"],
+                "baseline_items": int(b["n_items"]),
+                "baseline_coded": int(b["n_coded"]),
+                "baseline_rate": 1000 * b["share"],
+                "baseline_low": 1000 * b["share_low"],
+                "baseline_high": 1000 * b["share_high"],
+                "excess": 1000 * (w["share"] - b["share"]),
+                "excess_low": 1000 * low,
+                "excess_high": 1000 * high,
+                "excess_se": 1000 * float(np.hypot(w["se"], b["se"])),
             }
         )
-    return frame, pd.DataFrame(rows)
+    return pd.DataFrame(rows)
+
+
+def contrast_rows(events: pd.DataFrame, pairs, level: float = 0.95) -> pd.DataFrame:
+    """Mean excess of type A minus type B: MOVER interval (the default) and Wald, per pair.
+
+    Events are taken as independent (overlapping windows share a few
+    items; the rank sets' bootstrap keeps that covariance).
+    """
+    z = norm.ppf(0.5 + level / 2)
+    rows = []
+    for pair in pairs:
+        type_a, type_b = pair
+        a = events["type"].isin(type_a.split("+")).to_numpy()
+        b = events["type"].isin(type_b.split("+")).to_numpy()
+        row = {"type_a": type_a, "type_b": type_b, "n_a": int(a.sum()), "n_b": int(b.sum())}
+        if not a.any() or not b.any():
+            rows.append(row)
+            continue
+        c = np.where(a, 1 / a.sum(), 0.0) - np.where(b, 1 / b.sum(), 0.0)
+        terms = c != 0
+        estimate = float(c @ events["excess"])
+        low, high = mover(
+            events["excess"][terms],
+            events["excess_low"][terms],
+            events["excess_high"][terms],
+            c[terms],
+        )
+        se = float(np.sqrt(c[terms] ** 2 @ events["excess_se"][terms] ** 2))
+        rows.append(
+            {
+                **row,
+                "mean_a": float(events.loc[a, "excess"].mean()),
+                "mean_b": float(events.loc[b, "excess"].mean()),
+                "difference": estimate,
+                "ci_low": low,
+                "ci_high": high,
+                "wald_low": estimate - z * se,
+                "wald_high": estimate + z * se,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def excess_replicates(
+    waves: list[Wave],
+    domains: pd.DataFrame,
+    *,
+    estimator: str,
+    wave_weight: float,
+    n_boot: int,
+    seed: int,
+) -> np.ndarray:
+    """(n_boot x events) multiplier-bootstrap replicates of every event's excess (per 1,000).
+
+    Waves are replicated independently and combined like the estimates.
+    """
+    totals = [
+        multiplier_replicates(wave, estimator, n_boot, seed + k) for k, wave in enumerate(waves)
+    ]
+    total = (
+        totals[0] if len(totals) == 1 else wave_weight * totals[0] + (1 - wave_weight) * totals[1]
+    )
+    share = total / domains["n_items"].to_numpy(float)[None, :]
+    window = np.flatnonzero(domains["kind"].to_numpy() == "window")
+    base = [
+        int(np.flatnonzero((domains["event_id"] == e) & (domains["kind"] == "baseline"))[0])
+        for e in domains["event_id"].to_numpy()[window]
+    ]
+    return 1000 * (share[:, window] - share[:, base])
+
+
+def rank_tiers(events: pd.DataFrame, replicates: np.ndarray, alpha: float = 0.05) -> pd.DataFrame:
+    """Ranks by excess with marginal and simultaneous rank sets, and tiers.
+
+    A tier gathers events whose marginal rank sets overlap, directly or
+    through another event of the tier: their order is not separable.
+    """
+    sets = rank_confidence_sets(events["excess"].to_numpy(float), replicates, alpha)
+    out = events.assign(
+        rank=events["excess"].rank(ascending=False, method="min").astype(int),
+        rank_low=sets["marginal_low"],
+        rank_high=sets["marginal_high"],
+        rank_simultaneous_low=sets["simultaneous_low"],
+        rank_simultaneous_high=sets["simultaneous_high"],
+    ).sort_values(["rank", "event_id"])
+    tier, reach, tiers = 0, 0, []
+    for low, high in zip(out["rank_low"], out["rank_high"], strict=True):
+        if not tiers or low > reach:
+            tier += 1
+        reach = max(reach, high)
+        tiers.append(tier)
+    return out.assign(tier=tiers).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class EventEstimatesSettings(DesignSettings):
+    """Rule ``event_estimates``: the design, the estimator and interval, the rank sets' bootstrap."""
+
+    estimator: str = key("design.estimator")
+    interval: str = key("design.interval")
+    bootstrap: int = key("events.bootstrap")
+
+
+def load_waves(settings: EventEstimatesSettings, inputs: dict):
+    """The study's domains and its coded waves, every file checked against the others."""
+    domains, _ = study_items(settings, inputs)
+    ids = domains.items["doc_id"].to_numpy()
+    codes = np.full(len(ids), np.nan)
+    waves, previous = [], None
+    for k in (1, 2):
+        if f"design_{k}" not in inputs:
+            break
+        design, scores = frozen_wave(inputs[f"design_{k}"], domains)
+        new = design.drawn if previous is None else design.drawn & ~previous.drawn
+        if previous is not None and not (
+            design.drawn[previous.drawn].all() and (design.pi[previous.drawn] == 1).all()
+        ):
+            raise DesignFileError(
+                f"{inputs[f'design_{k}']}: wave 2's design must carry every wave-1 item with pi = 1 "
+                f"(was it drawn after {inputs['design_1']}?)"
+            )
+        wave_code = wave_codes(inputs[f"labels_{k}"], expected=ids[new])
+        codes[new] = pd.Series(ids[new]).map(wave_code).to_numpy(float)
+        waves.append(
+            Wave(
+                design.pi,
+                design.drawn,
+                np.where(design.drawn, codes, np.nan),
+                scores,
+                domains.members,
+            )
+        )
+        previous = design
+    return domains, waves
+
+
+def wave_reliability(inputs: dict, n_waves: int, *, seed: int) -> pd.DataFrame:
+    """Per wave: the two coders' agreement on the items both coded (Krippendorff's alpha)."""
+    frames = []
+    for k in range(1, n_waves + 1):
+        coders = inputs.get(f"coders_{k}", [])
+        if len(coders) < 2:
+            continue
+        first, second = (read_item_codes(p) for p in coders[:2])
+        table, disagreements = reliability(first, second, n_boot=1000, seed=seed)
+        if inputs.get(f"adjudication_{k}"):
+            path = inputs[f"adjudication_{k}"]
+            final = read_item_codes(inputs[f"labels_{k}"])
+            check_adjudication(disagreements, read_from_coders(path), final, path=path)
+        both = first.merge(second, on="item_id", suffixes=("", "_second"))
+        positive = both["anti_western"] == 1
+        table["first_positives_confirmed"] = (
+            (both.loc[positive, "anti_western_second"] == 1).mean() if positive.any() else np.nan
+        )
+        frames.append(table.assign(wave=k))
+    return (
+        pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["wave", "field"])
+    )
+
+
+ESTIMATE_TEX_COLUMNS = {
+    "rank": "Rank",
+    "tier": "Tier",
+    "label": "Event",
+    "n_coded": "Coded",
+    "rate_per_1000": "Rate",
+    "excess": "Excess",
+    "excess_low": "CI low",
+    "excess_high": "CI high",
+    "rank_low": "Rank CI low",
+    "rank_high": "Rank CI high",
+}
+
+
+def run_event_estimates(settings: EventEstimatesSettings, inputs: dict, outputs: dict) -> dict:
+    """Design-based event estimates from the coded waves: rates, excess, ranks, tiers, contrasts.
+
+    Inputs: ``measures`` and ``catalogue`` (to check the frozen designs
+    against the study), ``design_<k>`` and ``labels_<k>`` per coded wave,
+    optional ``coders_<k>`` (first, second coder) and ``adjudication_<k>``.
+    Outputs: ``estimates`` (+ ``estimates_tex``: per event, the chosen
+    estimator), ``domains`` (every domain by both estimators),
+    ``contrast`` (+ ``contrast_tex``), ``reliability``. Settings: the
+    design keys, ``estimator``, ``interval``, ``bootstrap``, ``seed``.
+    """
+    domains, waves = load_waves(settings, inputs)
+    events = load_events(inputs["catalogue"]).set_index("event_id")
+    frames = {}
+    for estimator in ESTIMATORS:
+        combined = combine_waves([wave_estimate(w, estimator) for w in waves], settings.wave_weight)
+        frames[estimator] = domain_shares(domains.table, combined, settings.interval)
+    pd.concat([f.assign(estimator=e) for e, f in frames.items()]).to_csv(
+        outputs["domains"], index=False, float_format="%.6f"
+    )
+    table = event_table(frames[settings.estimator])
+    replicates = excess_replicates(
+        waves,
+        domains.table,
+        estimator=settings.estimator,
+        wave_weight=settings.wave_weight,
+        n_boot=settings.bootstrap,
+        seed=settings.seed,
+    )
+    table = rank_tiers(table, replicates).assign(
+        label=lambda t: t["event_id"].map(events["label"]), estimator=settings.estimator
+    )
+    table.to_csv(outputs["estimates"], index=False, float_format="%.4f")
+    contrast = contrast_rows(table, [tuple(p) for p in settings.contrasts])
+    contrast.to_csv(outputs["contrast"], index=False, float_format="%.4f")
+    write_estimate_tex(table, contrast, outputs=outputs, estimator=settings.estimator)
+    wave_reliability(inputs, len(waves), seed=settings.seed).to_csv(
+        outputs["reliability"], index=False, float_format="%.4f"
+    )
+    return {
+        "waves": len(waves),
+        "coded_items": int(waves[-1].drawn.sum()),
+        "top": table["event_id"].head(5).tolist(),
+        "tiers": int(table["tier"].max()),
+        "contrasts": contrast[["type_a", "type_b", "difference", "ci_low", "ci_high"]].to_dict(
+            "records"
+        )
+        if "difference" in contrast
+        else [],
+    }
+
+
+def write_estimate_tex(table, contrast, *, outputs: dict, estimator: str) -> None:
+    """LaTeX booktabs of the event estimates and the contrasts."""
+    name = {"difference": "difference (model-assisted)", "ht": "Horvitz-Thompson"}[estimator]
+    Path(outputs["estimates_tex"]).write_text(
+        booktabs(
+            table[list(ESTIMATE_TEX_COLUMNS)].rename(columns=ESTIMATE_TEX_COLUMNS),
+            f"Events ranked by the design-based {name} estimate of the excess rate of items "
+            "carrying an anti-Western conspiracy claim (per 1,000 items, window minus baseline), "
+            "95\\% MOVER intervals, marginal 95\\% rank confidence sets and tiers of events whose "
+            "ranks cannot be separated.",
+            "tab:event-estimates",
+        ),
+        encoding="utf-8",
+    )
+    Path(outputs["contrast_tex"]).write_text(
+        booktabs(
+            contrast,
+            "Mean excess rate (per 1,000 items) of event type A minus type B, design-based, "
+            "with 95\\% MOVER and Wald intervals.",
+            "tab:design-contrast",
+        ),
+        encoding="utf-8",
+    )

@@ -23,6 +23,9 @@ import schemes.catalogue
 import schemes.claims
 import schemes.classifier
 import schemes.demo
+import schemes.design
+import schemes.estimate
+import schemes.coding
 import schemes.eventrates
 import schemes.figures
 import schemes.events
@@ -207,6 +210,73 @@ def get_gold_inputs(wildcards):
     return inputs
 
 
+def _wave(number):
+    """design.waves[number - 1], or a message naming what is missing."""
+    waves = config["design"]["waves"]
+    if len(waves) < number:
+        raise ValueError(
+            f"config design.waves has {len(waves)} wave(s): list wave {number}'s frozen design "
+            "(and its coder files) first"
+        )
+    return waves[number - 1]
+
+
+def get_coding_wave_inputs(wildcards):
+    """The surrogate, the catalogue and texts; for wave 2, wave 1's frozen design and codes."""
+    inputs = {
+        "measures": f"results/{wildcards.corpus}/framing/item_measures.parquet",
+        "catalogue": f"results/{wildcards.corpus}/events/catalogue.tsv",
+        "documents": f"results/{wildcards.corpus}/ingest/documents.parquet",
+    }
+    if wildcards.wave == "2":
+        first = _wave(1)
+        if not first.get("labels"):
+            raise ValueError(
+                "config design.waves[0].labels is empty: wave 2 is allocated from wave 1's codes"
+            )
+        inputs.update(design=first["design"], labels=first["labels"])
+    return inputs
+
+
+def get_second_coding_inputs(wildcards):
+    """The first coder's file of the wave (design.waves[wave - 1].coders[0]) and the texts."""
+    coders = _wave(int(wildcards.wave)).get("coders", [])
+    if not coders:
+        raise ValueError(
+            f"config design.waves[{int(wildcards.wave) - 1}].coders is empty: list the first "
+            "coder's file of the wave"
+        )
+    return {
+        "first": coders[0],
+        "documents": f"results/{wildcards.corpus}/ingest/documents.parquet",
+    }
+
+
+def coded_waves():
+    """The waves of design.waves that have final codes (the estimates use these)."""
+    waves = []
+    for wave in config["design"]["waves"]:
+        if not wave.get("labels"):
+            break
+        waves.append(wave)
+    return waves
+
+
+def get_estimate_inputs(wildcards):
+    """Every coded wave's frozen design, codes, coders and adjudication."""
+    inputs = {
+        "measures": f"results/{wildcards.corpus}/framing/item_measures.parquet",
+        "catalogue": f"results/{wildcards.corpus}/events/catalogue.tsv",
+    }
+    for number, wave in enumerate(coded_waves(), start=1):
+        inputs[f"design_{number}"] = wave["design"]
+        inputs[f"labels_{number}"] = wave["labels"]
+        inputs[f"coders_{number}"] = wave.get("coders", [])
+        if wave.get("adjudication"):
+            inputs[f"adjudication_{number}"] = wave["adjudication"]
+    return inputs
+
+
 def get_report_description():
     """The report's front page: with the ingest counts once a run has made them."""
     page = f"results/{CORPUS}/report/front_page.rst"
@@ -242,6 +312,8 @@ def get_final_outputs():
         "results/{corpus}/tables/framing_timeseries.csv",
     ]
     outputs.append("results/{corpus}/validation/items/sample.csv")
+    if coded_waves():
+        outputs.append("results/{corpus}/tables/event_estimates.csv")
     if GOLD:
         outputs += [
             "results/{corpus}/validation/item_scores.csv",
