@@ -168,8 +168,8 @@ def scores_table(
 ) -> pd.DataFrame:
     """The lss_scores table: every document's score and whether its language has a model.
 
-    Items of a scored language without any model term are NaN too, but are
-    scored ("none").
+    ``lss_scored`` is true also for the items of a scored language that hold
+    no model term: their score is NaN, which counts as "none".
     """
     return pd.DataFrame(
         {
