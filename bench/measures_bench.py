@@ -82,11 +82,11 @@ def main() -> None:
         return
     sys.path.insert(0, str(ROOT / "scripts"))
     import yaml
-    from schemes.claims import FramingSettings, detect_claims, load_lexicon
+    from schemes.claims import ClaimsSettings, detect_claims, load_lexicon
     from schemes.classifier import ItemClassifier
     from schemes.coding import load_gold
-    from schemes.itemrules import ItemRuleSettings, RussianNLP, detect_items, load_item_lexicon
-    from schemes.lss import run_lss
+    from schemes.itemrules import ItemRulesSettings, RussianNLP, detect_items, load_item_lexicon
+    from schemes.lss import LssSettings, run_lss
     from schemes.nlp import Lemmatizer
     from schemes.preprocess import item_lemmas, read_sentences
 
@@ -123,25 +123,20 @@ def main() -> None:
     lemmas, join_seconds = timed(item_lemmas, sentences[["doc_id", "lemmas"]])
     add("join sentence lemmas per item (shared by every item measure)", join_seconds, n)
 
-    settings = FramingSettings(
-        negation_window=config["framing"]["negation_window"],
-        term_gap=config["framing"]["term_gap"],
-        window_sentences=config["framing"]["window_sentences"],
-        count_hedged=config["framing"]["count_hedged"],
-    )
+    settings = ClaimsSettings.from_config(config)
     (_, candidates, doc_claims), lexicon_seconds = timed(
-        detect_claims, sentences, documents, lexicons, settings
+        detect_claims, sentences, documents, lexicons, settings=settings
     )
     add("lexicon, sentence window (detect_claims)", lexicon_seconds, n)
 
-    rule_settings = dict(threshold=config["framing"]["item_rules"]["threshold"], term_gap=2)
+    rule_settings = ItemRulesSettings.from_config(config, term_gap=2)
     (_, timings), seconds = timed(
         detect_items,
         lemmas,
         documents,
-        lexicons,
-        markers,
-        ItemRuleSettings(**rule_settings, syntax=False, ner=False),
+        actor_lexicons=lexicons,
+        marker_lexicons=markers,
+        settings=rule_settings.replace(syntax=False, ner=False),
         lemmatizer=lemmatizer,
     )
     add("item rules v3, rules only", seconds, n, f"{timings['candidates']} candidate items")
@@ -150,9 +145,9 @@ def main() -> None:
         detect_items,
         lemmas,
         documents,
-        lexicons,
-        markers,
-        ItemRuleSettings(**rule_settings, syntax=True, ner=True),
+        actor_lexicons=lexicons,
+        marker_lexicons=markers,
+        settings=rule_settings.replace(syntax=True, ner=True),
         nlp=nlp,
         lemmatizer=lemmatizer,
     )
@@ -221,15 +216,15 @@ def main() -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
+        lss_settings = LssSettings.from_config(
+            config,
+            seeds={k: str(ROOT / v) for k, v in config["framing"]["lss"]["seeds"].items()},
+            stopwords={k: str(ROOT / v) for k, v in config["preprocess"]["stopwords"].items()},
+        )
         _, seconds = timed(
             run_lss,
-            sentence_paths,
-            documents_path,
-            {k: str(ROOT / v) for k, v in config["framing"]["lss"]["seeds"].items()},
-            {k: str(ROOT / v) for k, v in config["preprocess"]["stopwords"].items()},
-            config["framing"]["lss"]["k"],
-            config["framing"]["lss"]["min_count"],
-            config["framing"]["lss"]["seed"],
+            lss_settings,
+            {"sentences": sentence_paths, "documents": documents_path},
             {"scores": f"{tmp}/scores.parquet", "terms": f"{tmp}/terms.csv"},
         )
     add("Latent Semantic Scaling, fit + score (run_lss)", seconds, n)

@@ -1,13 +1,18 @@
 import pandas as pd
 import pytest
+from conftest import ROOT
 from schemes.claims import (
-    FramingSettings,
+    ClaimsSettings,
     LexiconError,
     code_sentence,
     detect_claims,
     find_accuser,
     load_lexicon,
 )
+from schemes.configtools import load_config
+
+# the shipped defaults: negation_window 3, term_gap 2, window_sentences 1, hedged not counted
+SETTINGS = ClaimsSettings.from_config(load_config(ROOT / "config" / "config.yaml"))
 
 
 def code(text, lexicon, lemmatizer):
@@ -188,7 +193,7 @@ def test_detect_claims_codes_fields_and_counts_per_document(lexicons, lemmatizer
         ["ru", "en", "en", "en"],
     )
     sentences = sentence_table(documents, lemmatizer)
-    claims, candidates, per_doc = detect_claims(sentences, documents, lexicons)
+    claims, candidates, per_doc = detect_claims(sentences, documents, lexicons, settings=SETTINGS)
     counts = per_doc.set_index("doc_id")
     assert counts.loc["d0", "n_claims"] == 2 and counts.loc["d0", "any_claim"] == 1
     assert (counts.loc["d1", "n_claims"], counts.loc["d1", "n_claims_any"]) == (1, 2)
@@ -214,6 +219,10 @@ def test_window_lets_a_claim_span_two_sentences(lexicons, lemmatizer):
         ["Вашингтон тайно финансирует оппозицию. Цель одна: ослабить Россию."], ["ru"]
     )
     sentences = sentence_table(documents, lemmatizer)
-    one, _, _ = detect_claims(sentences, documents, lexicons, FramingSettings(window_sentences=1))
-    two, _, _ = detect_claims(sentences, documents, lexicons, FramingSettings(window_sentences=2))
+    one, _, _ = detect_claims(
+        sentences, documents, lexicons, settings=SETTINGS.replace(window_sentences=1)
+    )
+    two, _, _ = detect_claims(
+        sentences, documents, lexicons, settings=SETTINGS.replace(window_sentences=2)
+    )
     assert len(one) == 0 and len(two) == 1 and two.iloc[0]["n_sentences"] == 2

@@ -3,15 +3,24 @@
 import pandas as pd
 import pytest
 import yaml
+from conftest import ROOT
 from schemes.claims import LexiconError
+from schemes.configtools import load_config
 from schemes.itemrules import (
-    ItemRuleSettings,
+    ItemRulesSettings,
     RussianNLP,
     code_item,
     detect_items,
     linked,
     load_item_lexicon,
 )
+
+CONFIG = load_config(ROOT / "config" / "config.yaml")
+
+
+def _settings(**changes):
+    # the shipped defaults (term_gap 2, syntax and ner on), with the test's changes
+    return ItemRulesSettings.from_config(CONFIG, **changes)
 
 
 @pytest.fixture(scope="module")
@@ -72,21 +81,24 @@ def test_implicit_claim_scores_actor_and_markers(lexicons, markers, lemmatizer):
 
 def test_unnamed_foreign_actor_dismissal_and_denial(lexicons, markers, lemmatizer):
     foreign = code_item(
-        _lemmas("Беспорядки направлялись извне.", lemmatizer), lexicons["ru"], markers["ru"], 2
+        _lemmas("Беспорядки направлялись извне.", lemmatizer),
+        lexicons["ru"],
+        markers["ru"],
+        term_gap=2,
     )
     assert foreign.foreign_unnamed and not foreign.western
     dismissed = code_item(
         _lemmas("Эксперты назвали теорией заговора слухи о вмешательстве США.", lemmatizer),
         lexicons["ru"],
         markers["ru"],
-        2,
+        term_gap=2,
     )
     assert dismissed.dismissed
     denied = code_item(
         _lemmas("Вашингтон отверг обвинения во вмешательстве.", lemmatizer),
         lexicons["ru"],
         markers["ru"],
-        2,
+        term_gap=2,
     )
     assert denied.denied and not denied.dismissed
 
@@ -114,9 +126,9 @@ def _run(texts, lexicons, markers, lemmatizer, nlp, **settings):
     table, timings = detect_items(
         lemmas,
         documents,
-        lexicons,
-        markers,
-        ItemRuleSettings(**settings),
+        actor_lexicons=lexicons,
+        marker_lexicons=markers,
+        settings=_settings(**settings),
         nlp=nlp,
         lemmatizer=lemmatizer,
     )
@@ -164,7 +176,12 @@ def test_english_items_use_english_markers(lexicons, markers, lemmatizer):
         [" ".join(_lemmas(documents.loc[0, "text"], lemmatizer))], index=documents["doc_id"]
     )
     table, timings = detect_items(
-        lemmas, documents, lexicons, markers, ItemRuleSettings(threshold=3), lemmatizer=lemmatizer
+        lemmas,
+        documents,
+        actor_lexicons=lexicons,
+        marker_lexicons=markers,
+        settings=_settings(threshold=3),
+        lemmatizer=lemmatizer,
     )
     assert table.loc[0, "rule_anti_western"] == 1  # hidden hand 2 + subversion 1 + aim 1
     assert "ner_s" not in timings  # Russian models never run on English items
@@ -257,7 +274,9 @@ def test_syntax_links_parses_only_candidate_sentences_and_matches_parsing_all(
     original = nlp.parse
     nlp.parse = lambda sentences: parsed.extend(sentences) or original(sentences)
     try:
-        out = syntax_links(texts, lexicons["ru"], markers["ru"], 2, nlp, lemmatizer)
+        out = syntax_links(
+            texts, lexicons["ru"], markers["ru"], term_gap=2, nlp=nlp, lemmatizer=lemmatizer
+        )
     finally:
         nlp.parse = original
     assert out.tolist() == [reference(t) for t in texts]

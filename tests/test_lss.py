@@ -5,6 +5,7 @@ import pytest
 from schemes.lss import (
     CannotScale,
     LSSModel,
+    LssSettings,
     count_matrix,
     fit_lss,
     polarity,
@@ -86,16 +87,12 @@ def test_a_language_without_seed_words_in_its_vocabulary_gets_nan_not_a_crash(tm
     ).to_parquet(tmp_path / "sentences.parquet")
     seeds = {lang: str(ROOT / f"config/lss/seeds_{lang}.yaml") for lang in ("en", "ru")}
     outputs = {"scores": tmp_path / "scores.parquet", "terms": tmp_path / "terms.csv"}
-    summary = run_lss(
-        [tmp_path / "sentences.parquet"],
-        tmp_path / "documents.parquet",
-        seeds,
-        {},
-        2,
-        1,
-        0,
-        outputs,
-    )
+    settings = LssSettings(seeds=seeds, k=2, min_count=1, seed=0, stopwords={})
+    inputs = {
+        "sentences": [tmp_path / "sentences.parquet"],
+        "documents": tmp_path / "documents.parquet",
+    }
+    summary = run_lss(settings, inputs, outputs)
     assert summary["ru"].startswith("not scored: none of the seed words")
     table = pd.read_parquet(outputs["scores"]).set_index("doc_id")
     scores = table["lss_score"]
@@ -103,4 +100,11 @@ def test_a_language_without_seed_words_in_its_vocabulary_gets_nan_not_a_crash(tm
     assert table["lss_scored"].tolist() == [True] * 10 + [False] * 2
     # a one-term vocabulary cannot be scaled either: the same clear path, no crash
     with pytest.raises(CannotScale):
-        fit_lss(["plot plot plot"], {"plot": 1.0, "trust": -1.0}, 300, 1, (), 0)
+        fit_lss(
+            ["plot plot plot"],
+            {"plot": 1.0, "trust": -1.0},
+            k=300,
+            min_count=1,
+            stopwords=(),
+            seed=0,
+        )

@@ -1,10 +1,4 @@
-from schemes.claims import run_measure_agreement
+from schemes.claims import run_framing_agreement
 from schemes.rulekit import run
 
-run(
-    snakemake,
-    run_measure_agreement,
-    doc_claims_path=snakemake.input.doc_claims,
-    framing_share_path=snakemake.input.framing_share,
-    output=snakemake.output.agreement,
-)
+run(snakemake, run_framing_agreement)

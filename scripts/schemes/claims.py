@@ -29,12 +29,15 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 import yaml
 
 from schemes.nlp import Lemmatizer, token_spans
+from schemes.preprocess import read_sentences
+from schemes.settings import Settings, key
 
 PARTS = ("actor", "covert", "aim")
 STATUSES = ("claim", "negated", "hedged", "partial")
@@ -72,13 +75,13 @@ class Lexicon:
         found = []
         for start, lemma in enumerate(lemmas):
             for term, part, category in self.index.get(lemma, ()):
-                end = match_from(lemmas, start, term, gap)
+                end = match_from(lemmas, start, term, gap=gap)
                 if end:
                     found.append((start, end, part, category))
         return found
 
 
-def match_from(lemmas: list[str], start: int, term: tuple[str, ...], gap: int) -> int:
+def match_from(lemmas: list[str], start: int, term: tuple[str, ...], *, gap: int) -> int:
     """End position of ``term`` starting at ``start`` (0 if it does not match there)."""
     if lemmas[start] != term[0]:
         return 0
@@ -105,9 +108,9 @@ def load_lexicon(path, lemmatizer: Lemmatizer) -> Lexicon:
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(raw, dict):
         raise LexiconError(f"{path}: not a YAML mapping")
-    for key in ("language", "actors", "covert", "aim"):
-        if key not in raw:
-            raise LexiconError(f"{path}: missing top-level key {key!r}")
+    for required in ("language", "actors", "covert", "aim"):
+        if required not in raw:
+            raise LexiconError(f"{path}: missing top-level key {required!r}")
     lexicon = Lexicon(language=raw["language"])
 
     def lemmatised(term: str, where: str) -> tuple[str, ...]:
@@ -116,10 +119,10 @@ def load_lexicon(path, lemmatizer: Lemmatizer) -> Lexicon:
             raise LexiconError(f"{where}: term {term!r} has no word characters")
         return lemmas
 
-    def section(key: str) -> list[tuple[str, ...]]:
+    def section(name: str) -> list[tuple[str, ...]]:
         return [
-            lemmatised(e["term"], f"{path}: {key}")
-            for e in _entries(raw.get(key, []), f"{path}: {key}")
+            lemmatised(e["term"], f"{path}: {name}")
+            for e in _entries(raw.get(name, []), f"{path}: {name}")
         ]
 
     for category, spec in raw["actors"].items():
@@ -179,12 +182,13 @@ class SentenceCoding:
 
 
 def _contains(lemmas: list[str], term: tuple[str, ...], gap: int) -> bool:
-    return any(match_from(lemmas, i, term, gap) for i in range(len(lemmas)))
+    return any(match_from(lemmas, i, term, gap=gap) for i in range(len(lemmas)))
 
 
 def code_sentence(
     lemmas: list[str],
     lexicon: Lexicon,
+    *,
     negation_window: int = 3,
     term_gap: int = 2,
     count_hedged: bool = False,
@@ -231,14 +235,24 @@ def find_accuser(text: str, lexicon: Lexicon) -> str | None:
     return None
 
 
-@dataclass
-class FramingSettings:
-    negation_window: int = 3
-    term_gap: int = 2
-    window_sentences: int = 1
-    count_hedged: bool = False
-    max_sentence_chars: int = 600
+@dataclass(frozen=True)
+class LexiconSettings(Settings):
+    """The sentence lexicons and their term gap (read by the claims and item_rules rules)."""
 
+    lexicons: dict = key("framing.lexicons")  # language -> lexicon YAML
+    term_gap: int = key("framing.term_gap")
+
+
+@dataclass(frozen=True)
+class ClaimsSettings(LexiconSettings):
+    SECTION: ClassVar[str] = "framing"
+    negation_window: int
+    window_sentences: int
+    count_hedged: bool
+
+
+# the claims and candidates tables cut a window's text to this many characters
+MAX_SENTENCE_CHARS = 600
 
 CLAIM_COLUMNS = [
     "claim_id",
@@ -270,7 +284,7 @@ CANDIDATE_COLUMNS = [
 ]
 
 
-def _surface(text: str, offset: int, spans, hits) -> tuple[dict[str, str], str]:
+def _surface(text: str, spans, hits, *, offset: int) -> tuple[dict[str, str], str]:
     """Matched words per part and their document character spans."""
     words: dict[str, list[str]] = {p: [] for p in PARTS}
     where = []
@@ -283,11 +297,167 @@ def _surface(text: str, offset: int, spans, hits) -> tuple[dict[str, str], str]:
     return {p: "; ".join(w) for p, w in words.items()}, " ".join(where)
 
 
+def code_window(
+    lemma_lists: list[list[str]], first: int, lexicon: Lexicon, *, settings: ClaimsSettings
+) -> tuple[SentenceCoding | None, int]:
+    """Code the window that starts at sentence ``first``; return it and its last sentence.
+
+    The window widens (up to ``window_sentences``) while it holds no part or
+    only some parts of a claim.
+    """
+    width = max(1, settings.window_sentences)
+    coding, last = None, first
+    for last in range(first, min(first + width, len(lemma_lists))):
+        lemmas = [w for chunk in lemma_lists[first : last + 1] for w in chunk]
+        coding = code_sentence(
+            lemmas,
+            lexicon,
+            negation_window=settings.negation_window,
+            term_gap=settings.term_gap,
+            count_hedged=settings.count_hedged,
+        )
+        if coding.status != "partial" and coding.status != "none":
+            break
+    return coding, last
+
+
+def candidate_row(doc_id, coding: SentenceCoding, *, sent_id: int, span_text: str) -> dict:
+    """A near miss (negated, hedged, or two of the three parts) for the candidates table."""
+    return {
+        "doc_id": doc_id,
+        "sent_id": sent_id,
+        "status": coding.status,
+        "parts": ",".join(p for p in PARTS if coding.hits[p]),
+        "accused_category": coding.accused_category,
+        "anti_western": coding.anti_western,
+        "sentence": span_text[:MAX_SENTENCE_CHARS],
+    }
+
+
+def document_places(lemma_lists: list[list[str]], lexicon: Lexicon, term_gap: int) -> Counter:
+    """How often a document's sentences name each place of the lexicon, in order of first mention."""
+    return Counter(
+        category
+        for lemmas in lemma_lists
+        for _, _, part, category in lexicon.matches(lemmas, term_gap)
+        if part == "place"
+    )
+
+
+def claim_row(
+    docs: pd.DataFrame,
+    doc_id,
+    coding: SentenceCoding,
+    *,
+    sent_id,
+    n_sentences: int,
+    span_text: str,
+    start: int,
+    target: str,
+    speaker: str | None,
+) -> dict:
+    """One claim's coded fields for the claims table.
+
+    ``sent_id``: the window's first sentence; ``start``: the offset of
+    ``span_text`` in the document; ``speaker``: the attributed accuser, if any.
+    """
+    surface, evidence = _surface(span_text, token_spans(span_text), coding.hits, offset=start)
+    return {
+        "claim_id": f"{doc_id}:{sent_id}",
+        "doc_id": doc_id,
+        "sent_id": int(sent_id),
+        "n_sentences": n_sentences,
+        "date": docs.at[doc_id, "date"],
+        "source": docs.at[doc_id, "source"],
+        "lang": docs.at[doc_id, "lang"],
+        "accused_category": coding.accused_category,
+        "anti_western": coding.anti_western,
+        "accuser": speaker or docs.at[doc_id, "source"],
+        "accuser_kind": "attributed" if speaker else "outlet",
+        "target_country": target,
+        "actor_text": surface["actor"],
+        "covert_text": surface["covert"],
+        "aim_text": surface["aim"],
+        "evidence_spans": evidence,
+        "sentence": span_text[:MAX_SENTENCE_CHARS],
+    }
+
+
+def code_document(
+    docs: pd.DataFrame, doc_id, group: pd.DataFrame, *, lexicon: Lexicon, settings: ClaimsSettings
+) -> tuple[list[dict], list[dict], Counter]:
+    """Code one document's sentence windows; return (claims, candidates, counts).
+
+    A claim's window uses up its sentences; after any other window the next
+    one starts one sentence later. ``counts``: claim, anti_western, negated,
+    hedged and partial windows.
+    """
+    claims, candidates, counts = [], [], Counter()
+    lemma_lists = [text.split() for text in group["lemmas"]]
+    if not any(lemma in lexicon.index for lemmas in lemma_lists for lemma in lemmas):
+        return claims, candidates, counts
+    text = docs.at[doc_id, "text"]
+    starts, ends = group["start"].to_numpy(), group["end"].to_numpy()
+    sent_ids = group["sent_id"].to_numpy()
+    doc_places: Counter | None = None  # computed when a claim names no place
+    used = np.zeros(len(lemma_lists), dtype=bool)
+    for first in range(len(lemma_lists)):
+        if used[first]:
+            continue
+        coding, last = code_window(lemma_lists, first, lexicon, settings=settings)
+        if coding is None or coding.status == "none":
+            continue
+        span_text = text[starts[first] : ends[last]]
+        if coding.status != "claim":
+            counts[coding.status] += 1
+            if coding.status != "partial" or coding.parts_found >= 2:
+                candidates.append(
+                    candidate_row(doc_id, coding, sent_id=int(sent_ids[first]), span_text=span_text)
+                )
+            continue
+        used[first : last + 1] = True
+        counts["claim"] += 1
+        counts["anti_western"] += int(coding.anti_western)
+        places = sorted(coding.hits["place"])
+        if not places and doc_places is None:
+            doc_places = document_places(lemma_lists, lexicon, settings.term_gap)
+        target = places[0][2] if places else (doc_places.most_common(1) or [("", 0)])[0][0]
+        claims.append(
+            claim_row(
+                docs,
+                doc_id,
+                coding,
+                sent_id=sent_ids[first],
+                n_sentences=last - first + 1,
+                span_text=span_text,
+                start=int(starts[first]),
+                target=target,
+                speaker=find_accuser(span_text, lexicon),
+            )
+        )
+    return claims, candidates, counts
+
+
+def per_document(documents: pd.DataFrame, counts: dict[str, Counter]) -> pd.DataFrame:
+    """The doc_claims table: every document with its claim, negated and hedged counts."""
+    per_doc = documents[["doc_id", "date", "date_end", "date_precision", "source", "lang"]].copy()
+    for column, count in [
+        ("n_claims", "anti_western"),
+        ("n_claims_any", "claim"),
+        ("n_negated", "negated"),
+        ("n_hedged", "hedged"),
+    ]:
+        per_doc[column] = [counts[d][count] for d in per_doc["doc_id"]]
+    per_doc["any_claim"] = (per_doc["n_claims"] > 0).astype(int)
+    return per_doc
+
+
 def detect_claims(
     sentences: pd.DataFrame,
     documents: pd.DataFrame,
     lexicons: dict[str, Lexicon],
-    settings: FramingSettings | None = None,
+    *,
+    settings: ClaimsSettings,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Code every sentence window; return (claims, candidates, doc_claims).
 
@@ -298,104 +468,21 @@ def detect_claims(
     measure the event stage ranks on), ``any_claim``, ``n_claims_any`` (any
     accused), ``n_negated`` and ``n_hedged``.
     """
-    settings = settings or FramingSettings()
     docs = documents.set_index("doc_id")
     claims, candidates = [], []
     counts = defaultdict(Counter)
-    width = max(1, settings.window_sentences)
     for doc_id, group in sentences.groupby("doc_id", sort=False):
         lexicon = lexicons.get(docs.at[doc_id, "lang"])
         if lexicon is None:
             continue
-        lemma_lists = [text.split() for text in group["lemmas"]]
-        if not any(lemma in lexicon.index for lemmas in lemma_lists for lemma in lemmas):
-            continue
-        text = docs.at[doc_id, "text"]
-        starts, ends = group["start"].to_numpy(), group["end"].to_numpy()
-        sent_ids = group["sent_id"].to_numpy()
-        doc_places: Counter | None = None  # computed when the document has a claim
-        used = np.zeros(len(lemma_lists), dtype=bool)
-        for first in range(len(lemma_lists)):
-            if used[first]:
-                continue
-            coding, last = None, first
-            for last in range(first, min(first + width, len(lemma_lists))):
-                lemmas = [w for chunk in lemma_lists[first : last + 1] for w in chunk]
-                coding = code_sentence(
-                    lemmas,
-                    lexicon,
-                    settings.negation_window,
-                    settings.term_gap,
-                    settings.count_hedged,
-                )
-                if coding.status != "partial" and coding.status != "none":
-                    break
-            if coding is None or coding.status == "none":
-                continue
-            span_text = text[starts[first] : ends[last]]
-            if coding.status != "claim":
-                counts[doc_id][coding.status] += 1
-                if coding.status != "partial" or coding.parts_found >= 2:
-                    candidates.append(
-                        {
-                            "doc_id": doc_id,
-                            "sent_id": int(sent_ids[first]),
-                            "status": coding.status,
-                            "parts": ",".join(p for p in PARTS if coding.hits[p]),
-                            "accused_category": coding.accused_category,
-                            "anti_western": coding.anti_western,
-                            "sentence": span_text[: settings.max_sentence_chars],
-                        }
-                    )
-                continue
-            used[first : last + 1] = True
-            counts[doc_id]["claim"] += 1
-            counts[doc_id]["anti_western"] += int(coding.anti_western)
-            spans = token_spans(span_text)
-            surface, evidence = _surface(span_text, int(starts[first]), spans, coding.hits)
-            places = sorted(coding.hits["place"])
-            if not places and doc_places is None:
-                doc_places = Counter(
-                    category
-                    for lemmas in lemma_lists
-                    for _, _, part, category in lexicon.matches(lemmas, settings.term_gap)
-                    if part == "place"
-                )
-            target = places[0][2] if places else (doc_places.most_common(1) or [("", 0)])[0][0]
-            speaker = find_accuser(span_text, lexicon)
-            claims.append(
-                {
-                    "claim_id": f"{doc_id}:{sent_ids[first]}",
-                    "doc_id": doc_id,
-                    "sent_id": int(sent_ids[first]),
-                    "n_sentences": last - first + 1,
-                    "date": docs.at[doc_id, "date"],
-                    "source": docs.at[doc_id, "source"],
-                    "lang": docs.at[doc_id, "lang"],
-                    "accused_category": coding.accused_category,
-                    "anti_western": coding.anti_western,
-                    "accuser": speaker or docs.at[doc_id, "source"],
-                    "accuser_kind": "attributed" if speaker else "outlet",
-                    "target_country": target,
-                    "actor_text": surface["actor"],
-                    "covert_text": surface["covert"],
-                    "aim_text": surface["aim"],
-                    "evidence_spans": evidence,
-                    "sentence": span_text[: settings.max_sentence_chars],
-                }
-            )
+        found, near_misses, counts[doc_id] = code_document(
+            docs, doc_id, group, lexicon=lexicon, settings=settings
+        )
+        claims.extend(found)
+        candidates.extend(near_misses)
     claims = pd.DataFrame(claims, columns=CLAIM_COLUMNS).astype({"anti_western": bool})
     candidates = pd.DataFrame(candidates, columns=CANDIDATE_COLUMNS)
-    per_doc = documents[["doc_id", "date", "date_end", "date_precision", "source", "lang"]].copy()
-    for column, key in [
-        ("n_claims", "anti_western"),
-        ("n_claims_any", "claim"),
-        ("n_negated", "negated"),
-        ("n_hedged", "hedged"),
-    ]:
-        per_doc[column] = [counts[d][key] for d in per_doc["doc_id"]]
-    per_doc["any_claim"] = (per_doc["n_claims"] > 0).astype(int)
-    return claims, candidates, per_doc
+    return claims, candidates, per_document(documents, counts)
 
 
 def measure_agreement(per_doc: pd.DataFrame, extra: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -409,29 +496,34 @@ def measure_agreement(per_doc: pd.DataFrame, extra: pd.DataFrame | None = None) 
     return corr.reset_index()
 
 
-def run_measure_agreement(doc_claims_path: str, framing_share_path: str, output: str) -> dict:
-    per_doc = pd.read_parquet(doc_claims_path)
-    table = measure_agreement(per_doc, pd.read_parquet(framing_share_path))
-    table.to_csv(output, index=False, float_format="%.4f")
+def run_framing_agreement(inputs: dict, outputs: dict) -> dict:
+    """Spearman correlations between the document-level framing measures.
+
+    Inputs: ``doc_claims`` (claim counts per document), ``framing_share``
+    (the topic model's framing share per document).
+    Outputs: ``agreement`` (measure_agreement.csv). Settings: none.
+    """
+    per_doc = pd.read_parquet(inputs["doc_claims"])
+    table = measure_agreement(per_doc, pd.read_parquet(inputs["framing_share"]))
+    table.to_csv(outputs["agreement"], index=False, float_format="%.4f")
     return {"measures": table["measure"].tolist()}
 
 
-def run_framing(
-    sentences_paths,
-    documents_path: str,
-    lexicon_paths: dict[str, str],
-    settings: dict,
-    outputs: dict,
-) -> dict:
-    from schemes.preprocess import read_sentences
+def run_claims(settings: ClaimsSettings, inputs: dict, outputs: dict) -> dict:
+    """Detect conspiracy claims in every sentence window of the corpus.
 
+    Inputs: ``sentences`` (shards), ``documents``, ``lexicons`` (the files
+    of ``settings.lexicons``, which maps each language to its file).
+    Outputs: ``claims`` (CSV), ``candidates`` (near misses), ``doc_claims``
+    (counts per document).
+    Settings: framing.lexicons, term_gap, negation_window, window_sentences,
+    count_hedged.
+    """
     lemmatizer = Lemmatizer()
-    lexicons = {lang: load_lexicon(path, lemmatizer) for lang, path in lexicon_paths.items()}
-    sentences = read_sentences(sentences_paths)
-    documents = pd.read_parquet(documents_path)
-    claims, candidates, per_doc = detect_claims(
-        sentences, documents, lexicons, FramingSettings(**settings)
-    )
+    lexicons = {lang: load_lexicon(path, lemmatizer) for lang, path in settings.lexicons.items()}
+    sentences = read_sentences(inputs["sentences"])
+    documents = pd.read_parquet(inputs["documents"])
+    claims, candidates, per_doc = detect_claims(sentences, documents, lexicons, settings=settings)
     claims.to_csv(outputs["claims"], index=False)
     candidates.to_parquet(outputs["candidates"], index=False)
     per_doc.to_parquet(outputs["doc_claims"], index=False)

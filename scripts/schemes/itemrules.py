@@ -37,20 +37,25 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 import yaml
+from razdel import sentenize, tokenize
+from scipy.sparse import csr_matrix
 
 from schemes.claims import (
     Lexicon,
     LexiconError,
+    LexiconSettings,
     _entries,
     code_sentence,
     find_accuser,
     load_lexicon,
 )
 from schemes.nlp import Lemmatizer
+from schemes.preprocess import item_lemmas, read_sentences
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +121,7 @@ class ItemCoding:
 
 
 def code_item(
-    lemmas: list[str], actors: Lexicon, markers: ItemLexicon, term_gap: int
+    lemmas: list[str], actors: Lexicon, markers: ItemLexicon, *, term_gap: int
 ) -> ItemCoding:
     """Markers, actors and stance signals of one item's lemmas."""
     found: dict[str, list[tuple[int, int]]] = {c: [] for c in markers.weights}
@@ -155,15 +160,13 @@ def natasha_data() -> Path:
 
 def load_navec():
     """navec's news embeddings (250k words x 300 dimensions), from the natasha wheel."""
-    from navec import Navec
+    from navec import Navec  # only the Russian models and embeddings need it
 
     return Navec.load(str(natasha_data() / "emb" / "navec_news_v1_1B_250K_300d_100q.tar"))
 
 
 def mean_embeddings(texts, navec=None) -> np.ndarray:
     """Each text's mean navec vector over its words found in the vocabulary (0 if none)."""
-    from scipy.sparse import csr_matrix
-
     navec = navec or load_navec()
     ids = navec.vocab.word_ids
     rows, cols = [], []
@@ -192,6 +195,7 @@ class RussianNLP:
     """
 
     def __init__(self) -> None:
+        # only the Russian NER and parse need it (item_rules with ner or syntax on)
         from slovnet import NER, Syntax
 
         data = natasha_data()
@@ -217,7 +221,7 @@ class RussianNLP:
         return out
 
 
-def linked(heads: list[int], actor: set[int], marker: set[int], max_arcs: int = 2) -> bool:
+def linked(heads: list[int], actor: set[int], marker: set[int], *, max_arcs: int = 2) -> bool:
     """An actor token and a marker token are at most ``max_arcs`` dependency arcs apart.
 
     One arc: one heads the other ("вмешательство США": США depends on
@@ -249,6 +253,7 @@ def syntax_links(
     texts: list[str],
     actors: Lexicon,
     markers: ItemLexicon,
+    *,
     term_gap: int,
     nlp: RussianNLP,
     lemmatizer: Lemmatizer,
@@ -258,8 +263,6 @@ def syntax_links(
     Only sentences that hold both an actor and a marker are parsed, so the
     cost follows the candidate sentences, not the length of the texts.
     """
-    from razdel import sentenize, tokenize
-
     owners, token_lists, spans = [], [], []
     for k, text in enumerate(texts):
         for sentence in sentenize(text):
@@ -294,7 +297,12 @@ def syntax_links(
 
 
 def propose_terms(
-    navec, markers: ItemLexicon, lemmatizer: Lemmatizer, per_term: int = 5, min_cosine: float = 0.6
+    navec,
+    markers: ItemLexicon,
+    lemmatizer: Lemmatizer,
+    *,
+    per_term: int = 5,
+    min_cosine: float = 0.6,
 ) -> pd.DataFrame:
     """Embedding neighbours of the single-word markers: candidates for human review.
 
@@ -353,20 +361,121 @@ RULE_COLUMNS = [
 ]
 
 
+@dataclass(frozen=True)
+class ItemRulesSettings(LexiconSettings):
+    SECTION: ClassVar[str] = "framing.item_rules"
+    markers: dict  # language -> marker YAML
+    threshold: int
+    syntax: bool
+    ner: bool
+
+
 @dataclass
-class ItemRuleSettings:
-    threshold: int = 2
-    term_gap: int = 2
-    syntax: bool = True
-    ner: bool = True
+class ItemCodes:
+    """What the rules found per item (one array entry per document), before NER and syntax."""
+
+    counts: dict[str, np.ndarray]  # marker category -> markers found
+    score: np.ndarray  # sum of the weights of the marker categories found
+    western: np.ndarray  # a Western or unnamed foreign actor is named
+    any_actor: np.ndarray
+    accused: np.ndarray
+    stance: np.ndarray
+    accuser: np.ndarray
+    terms: np.ndarray  # the marker terms found, ";"-joined
+    dismissed: np.ndarray
+
+    @classmethod
+    def empty(cls, n: int, categories: list[str]) -> ItemCodes:
+        return cls(
+            counts={c: np.zeros(n, dtype=int) for c in categories},
+            score=np.zeros(n),
+            western=np.zeros(n, dtype=bool),
+            any_actor=np.zeros(n, dtype=bool),
+            accused=np.full(n, "", dtype=object),
+            stance=np.full(n, "", dtype=object),
+            accuser=np.full(n, "", dtype=object),
+            terms=np.full(n, "", dtype=object),
+            dismissed=np.zeros(n, dtype=bool),
+        )
+
+
+def stance_of(coding: ItemCoding, attributed: bool) -> str:
+    """dismissed, reported_with_denial, reported (attributed to a speaker) or asserted."""
+    if coding.dismissed:
+        return "dismissed"
+    if coding.denied:
+        return "reported_with_denial"
+    return "reported" if attributed else "asserted"
+
+
+def code_items(
+    lemma_texts: np.ndarray,
+    texts: np.ndarray,
+    langs: np.ndarray,
+    *,
+    actor_lexicons: dict[str, Lexicon],
+    marker_lexicons: dict[str, ItemLexicon],
+    term_gap: int,
+) -> ItemCodes:
+    """Markers, actors, accused, accuser and stance of every item (the lexicon rules)."""
+    categories = sorted({c for m in marker_lexicons.values() for c in m.weights})
+    codes = ItemCodes.empty(len(lemma_texts), categories)
+    for i in range(len(lemma_texts)):
+        lang = langs[i]
+        if lang not in marker_lexicons or lang not in actor_lexicons:
+            continue
+        words = lemma_texts[i].split()
+        coding = code_item(words, actor_lexicons[lang], marker_lexicons[lang], term_gap=term_gap)
+        for c, spans in coding.categories.items():
+            codes.counts[c][i] = len(spans)
+        codes.score[i] = coding.marker_score(marker_lexicons[lang].weights)
+        if codes.score[i] == 0:
+            continue
+        codes.western[i] = coding.western or coding.foreign_unnamed
+        codes.any_actor[i] = codes.western[i] or coding.accused is not None
+        codes.accused[i] = coding.accused or ("foreign_unnamed" if coding.foreign_unnamed else "")
+        codes.terms[i] = ";".join(
+            sorted({" ".join(words[s:e]) for spans in coding.categories.values() for s, e in spans})
+        )
+        codes.dismissed[i] = coding.dismissed
+        found = find_accuser(texts[i], actor_lexicons[lang])
+        codes.accuser[i] = found or ""
+        codes.stance[i] = stance_of(coding, bool(found))
+    return codes
+
+
+def rule_table(doc_ids: np.ndarray, codes: ItemCodes, *, link, ner_actor, threshold: int):
+    """The item_rules table: ``RULE_COLUMNS`` plus one count column per marker category."""
+    total = np.where(codes.dismissed, 0.0, codes.score + link)
+    out = pd.DataFrame(
+        {
+            "doc_id": doc_ids,
+            "rule_score": np.where(codes.western, total, 0.0),
+            "rule_score_any": np.where(codes.any_actor, total, 0.0),
+        }
+    )
+    out["rule_anti_western"] = (out["rule_score"] >= threshold).astype(int)
+    out["rule_claim"] = (out["rule_score_any"] >= threshold).astype(int)
+    out["rule_accused"] = np.where(codes.any_actor, codes.accused, "")
+    out.loc[ner_actor & (out["rule_accused"] == ""), "rule_accused"] = "named_entity"
+    out["rule_stance"] = codes.stance
+    out["rule_accuser"] = codes.accuser
+    out["rule_markers"] = codes.terms
+    out["rule_syntax_link"] = link.astype(int)
+    out["rule_ner_actor"] = ner_actor.astype(int)
+    out = out[RULE_COLUMNS]
+    for c in codes.counts:
+        out[f"marker_{c}"] = codes.counts[c]
+    return out
 
 
 def detect_items(
     lemmas: pd.Series,
     documents: pd.DataFrame,
+    *,
     actor_lexicons: dict[str, Lexicon],
     marker_lexicons: dict[str, ItemLexicon],
-    settings: ItemRuleSettings,
+    settings: ItemRulesSettings,
     nlp: RussianNLP | None = None,
     lemmatizer: Lemmatizer | None = None,
 ) -> tuple[pd.DataFrame, dict]:
@@ -377,118 +486,73 @@ def detect_items(
     doc_ids = documents["doc_id"].to_numpy()
     langs = docs["lang"].reindex(doc_ids).to_numpy()
     texts = docs["text"].reindex(doc_ids).fillna("").to_numpy()
-    item_lemmas = lemmas.reindex(doc_ids).fillna("").to_numpy()
+    lemma_texts = lemmas.reindex(doc_ids).fillna("").to_numpy()
     n = len(doc_ids)
-    categories = sorted({c for m in marker_lexicons.values() for c in m.weights})
-    counts = {c: np.zeros(n, dtype=int) for c in categories}
-    score = np.zeros(n)
-    western = np.zeros(n, dtype=bool)
-    any_actor = np.zeros(n, dtype=bool)
-    accused = np.full(n, "", dtype=object)
-    stance = np.full(n, "", dtype=object)
-    accuser = np.full(n, "", dtype=object)
-    terms = np.full(n, "", dtype=object)
-    dismissed = np.zeros(n, dtype=bool)
     started = time.perf_counter()
-    for i in range(n):
-        lang = langs[i]
-        if lang not in marker_lexicons or lang not in actor_lexicons:
-            continue
-        words = item_lemmas[i].split()
-        coding = code_item(words, actor_lexicons[lang], marker_lexicons[lang], settings.term_gap)
-        for c, spans in coding.categories.items():
-            counts[c][i] = len(spans)
-        score[i] = coding.marker_score(marker_lexicons[lang].weights)
-        if score[i] == 0:
-            continue
-        western[i] = coding.western or coding.foreign_unnamed
-        any_actor[i] = western[i] or coding.accused is not None
-        accused[i] = coding.accused or ("foreign_unnamed" if coding.foreign_unnamed else "")
-        terms[i] = ";".join(
-            sorted({" ".join(words[s:e]) for spans in coding.categories.values() for s, e in spans})
-        )
-        dismissed[i] = coding.dismissed
-        found = find_accuser(texts[i], actor_lexicons[lang])
-        accuser[i] = found or ""
-        stance[i] = (
-            "dismissed"
-            if coding.dismissed
-            else "reported_with_denial"
-            if coding.denied
-            else "reported"
-            if found
-            else "asserted"
-        )
+    codes = code_items(
+        lemma_texts,
+        texts,
+        langs,
+        actor_lexicons=actor_lexicons,
+        marker_lexicons=marker_lexicons,
+        term_gap=settings.term_gap,
+    )
     timings = {"rules_s": time.perf_counter() - started}
-    candidates = (score > 0) & (langs == "ru")
+    candidates = (codes.score > 0) & (langs == "ru")
     ner_actor = np.zeros(n, dtype=bool)
     link = np.zeros(n, dtype=bool)
     if settings.ner and candidates.any():
         nlp = nlp or RussianNLP()
         started = time.perf_counter()
-        need = np.flatnonzero(candidates & ~any_actor)
+        need = np.flatnonzero(candidates & ~codes.any_actor)
         ner_actor[need] = nlp.person_or_org(list(texts[need]))
         timings["ner_s"] = time.perf_counter() - started
         timings["ner_items"] = len(need)
-    any_actor |= ner_actor
+    codes.any_actor |= ner_actor
     if settings.syntax and candidates.any():
         nlp = nlp or RussianNLP()
         started = time.perf_counter()
-        need = np.flatnonzero(candidates & any_actor)
+        need = np.flatnonzero(candidates & codes.any_actor)
         link[need] = syntax_links(
             list(texts[need]),
             actor_lexicons["ru"],
             marker_lexicons["ru"],
-            settings.term_gap,
-            nlp,
-            lemmatizer,
+            term_gap=settings.term_gap,
+            nlp=nlp,
+            lemmatizer=lemmatizer,
         )
         timings["syntax_s"] = time.perf_counter() - started
         timings["syntax_items"] = len(need)
-    total = np.where(dismissed, 0.0, score + link)
-    out = pd.DataFrame(
-        {
-            "doc_id": doc_ids,
-            "rule_score": np.where(western, total, 0.0),
-            "rule_score_any": np.where(any_actor, total, 0.0),
-        }
-    )
-    out["rule_anti_western"] = (out["rule_score"] >= settings.threshold).astype(int)
-    out["rule_claim"] = (out["rule_score_any"] >= settings.threshold).astype(int)
-    out["rule_accused"] = np.where(any_actor, accused, "")
-    out.loc[ner_actor & (out["rule_accused"] == ""), "rule_accused"] = "named_entity"
-    out["rule_stance"] = stance
-    out["rule_accuser"] = accuser
-    out["rule_markers"] = terms
-    out["rule_syntax_link"] = link.astype(int)
-    out["rule_ner_actor"] = ner_actor.astype(int)
-    out = out[RULE_COLUMNS]
-    for c in categories:
-        out[f"marker_{c}"] = counts[c]
+    out = rule_table(doc_ids, codes, link=link, ner_actor=ner_actor, threshold=settings.threshold)
     timings["items"] = n
     timings["candidates"] = int(candidates.sum())
     return out, timings
 
 
-def run_item_rules(
-    sentences_paths,
-    documents_path: str,
-    lexicon_paths: dict[str, str],
-    marker_paths: dict[str, str],
-    settings: dict,
-    output: str,
-) -> dict:
-    from schemes.preprocess import item_lemmas, read_sentences
+def run_item_rules(settings: ItemRulesSettings, inputs: dict, outputs: dict) -> dict:
+    """Code every item (title + lead, or a short document) with the item-level rules v3.
 
+    Inputs: ``sentences`` (shards), ``documents``, ``lexicons`` and ``markers``
+    (the files of ``settings.lexicons`` and ``settings.markers``, which map
+    each language to its file).
+    Outputs: ``rules`` (item_rules.parquet).
+    Settings: framing.lexicons, framing.term_gap, framing.item_rules.markers,
+    threshold, syntax, ner.
+    """
     lemmatizer = Lemmatizer()
-    actors = {lang: load_lexicon(p, lemmatizer) for lang, p in lexicon_paths.items()}
-    markers = {lang: load_item_lexicon(p, lemmatizer) for lang, p in marker_paths.items()}
-    documents = pd.read_parquet(documents_path, columns=["doc_id", "lang", "text"])
-    lemmas = item_lemmas(read_sentences(sentences_paths, columns=["doc_id", "lemmas"]))
+    actors = {lang: load_lexicon(p, lemmatizer) for lang, p in settings.lexicons.items()}
+    markers = {lang: load_item_lexicon(p, lemmatizer) for lang, p in settings.markers.items()}
+    documents = pd.read_parquet(inputs["documents"], columns=["doc_id", "lang", "text"])
+    lemmas = item_lemmas(read_sentences(inputs["sentences"], columns=["doc_id", "lemmas"]))
     table, timings = detect_items(
-        lemmas, documents, actors, markers, ItemRuleSettings(**settings), lemmatizer=lemmatizer
+        lemmas,
+        documents,
+        actor_lexicons=actors,
+        marker_lexicons=markers,
+        settings=settings,
+        lemmatizer=lemmatizer,
     )
-    table.to_parquet(output, index=False)
+    table.to_parquet(outputs["rules"], index=False)
     return {
         **{k: round(v, 3) if isinstance(v, float) else v for k, v in timings.items()},
         "anti_western_items": int(table["rule_anti_western"].sum()),

@@ -23,11 +23,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 import yaml
 from scipy.sparse import csr_matrix
+
+from schemes.nlp import Lemmatizer, load_stopwords
+from schemes.preprocess import item_lemmas, read_sentences
+from schemes.settings import Settings, key
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +68,7 @@ def load_seeds(path: str | Path) -> dict[str, float]:
 
 
 def count_matrix(
-    texts: list[str], vocabulary: dict[str, int] | None = None, min_count: int = 5, stopwords=()
+    texts: list[str], vocabulary: dict[str, int] | None = None, *, min_count: int = 5, stopwords=()
 ) -> tuple[csr_matrix, dict[str, int]]:
     """Rows = texts (space-separated lemmas), columns = terms; vocabulary learnt when not given."""
     stop = set(stopwords)
@@ -95,7 +100,7 @@ def seed_weights(seeds: dict[str, float], vocabulary: dict[str, int]) -> dict[st
 
 def term_vectors(matrix: csr_matrix, k: int, seed: int) -> np.ndarray:
     """(terms x k) right singular vectors of the sentence-by-term matrix."""
-    from sklearn.decomposition import TruncatedSVD
+    from sklearn.decomposition import TruncatedSVD  # slow to import (1 s); only fitting needs it
 
     if min(matrix.shape) < 2:
         raise CannotScale(
@@ -118,9 +123,10 @@ def polarity(
 
 
 def fit_lss(
-    texts: list[str], seeds: dict[str, float], k: int, min_count: int, stopwords, seed: int
+    texts: list[str], seeds: dict[str, float], *, k: int, min_count: int, stopwords, seed: int
 ) -> LSSModel:
-    matrix, vocabulary = count_matrix(texts, None, min_count, stopwords)
+    """An LSS model of ``texts`` (steps 1-4 of the module docstring)."""
+    matrix, vocabulary = count_matrix(texts, None, min_count=min_count, stopwords=stopwords)
     weights = seed_weights(seeds, vocabulary)
     beta = polarity(term_vectors(matrix, k, seed), vocabulary, weights)
     return LSSModel(vocabulary, beta, weights)
@@ -139,61 +145,33 @@ def score_documents(model: LSSModel, texts: list[str], rescale: bool = True) -> 
     return fit
 
 
-def run_lss(
-    sentences_paths,
-    documents_path: str,
-    seed_paths: dict[str, str],
-    stopword_paths: dict[str, str],
-    k: int,
-    min_count: int,
-    seed: int,
-    outputs: dict,
-) -> dict:
-    """Fit one LSS model per language on its sentences; score every document."""
-    from schemes.nlp import Lemmatizer, load_stopwords
-    from schemes.preprocess import item_lemmas, read_sentences
+@dataclass(frozen=True)
+class LssSettings(Settings):
+    SECTION: ClassVar[str] = "framing.lss"
+    seeds: dict  # language -> seed-word YAML
+    k: int
+    min_count: int
+    seed: int
+    stopwords: dict = key("preprocess.stopwords")  # language -> stopword list
 
-    documents = pd.read_parquet(documents_path, columns=["doc_id", "lang"])
-    sentences = read_sentences(sentences_paths, columns=["doc_id", "lemmas"])
-    language = sentences["doc_id"].map(documents.set_index("doc_id")["lang"])
-    stopwords = load_stopwords(stopword_paths)
-    lemmatizer = Lemmatizer()
-    scores = pd.Series(np.nan, index=documents["doc_id"].to_numpy())
-    terms, summary = [], {}
-    for lang in sorted(documents["lang"].unique()):
-        if lang not in seed_paths:
-            summary[lang] = "no seed words configured: not scored"
-            continue
-        seeds = {
-            " ".join(lemmatizer.lemmatize_text(word)): weight
-            for word, weight in load_seeds(seed_paths[lang]).items()
-        }
-        rows = (language == lang).to_numpy()
-        try:
-            model = fit_lss(
-                sentences.loc[rows, "lemmas"].tolist(),
-                seeds,
-                k,
-                min_count,
-                stopwords.get(lang, ()),
-                seed,
-            )
-        except CannotScale as err:
-            # a small corpus (or another domain): LSS cannot scale this
-            # language, the other measures still can; its items stay NaN
-            log.warning("%s: %s (min_count %d); its items get no LSS score", lang, err, min_count)
-            summary[lang] = f"not scored: {err}"
-            continue
-        per_doc = item_lemmas(sentences.loc[rows])
-        scores[per_doc.index] = score_documents(model, per_doc.tolist())
-        top = model.top_terms(30)
-        top.insert(0, "lang", lang)
-        terms.append(top)
-        summary[lang] = {"vocabulary": len(model.vocabulary), "seeds_found": sorted(model.seeds)}
-    # lss_scored: the document's language has an LSS model (items of a scored
-    # language without any model term are NaN too, but are scored as "none")
-    scored_languages = [lang for lang, note in summary.items() if isinstance(note, dict)]
-    pd.DataFrame(
+
+def lemmatised_seeds(path, lemmatizer: Lemmatizer) -> dict[str, float]:
+    """A seed file's words, lemmatised like the text, with their polarities."""
+    return {
+        " ".join(lemmatizer.lemmatize_text(word)): weight
+        for word, weight in load_seeds(path).items()
+    }
+
+
+def scores_table(
+    documents: pd.DataFrame, scores: pd.Series, scored_languages: list[str]
+) -> pd.DataFrame:
+    """The lss_scores table: every document's score and whether its language has a model.
+
+    ``lss_scored`` is true also for the items of a scored language that hold
+    no model term: their score is NaN, which counts as "none".
+    """
+    return pd.DataFrame(
         {
             "doc_id": scores.index,
             "lss_score": scores.to_numpy(),
@@ -202,7 +180,57 @@ def run_lss(
             .isin(scored_languages)
             .to_numpy(),
         }
-    ).to_parquet(outputs["scores"], index=False)
+    )
+
+
+def run_lss(settings: LssSettings, inputs: dict, outputs: dict) -> dict:
+    """Fit one LSS model per language on its sentences; score every document.
+
+    Inputs: ``sentences`` (shards), ``documents``, ``seeds`` and ``stopwords``
+    (the files of ``settings.seeds`` and ``settings.stopwords``, which map
+    each language to its file).
+    Outputs: ``scores`` (lss_scores.parquet), ``terms`` (lss_terms.csv: the
+    30 terms at each pole per language).
+    Settings: framing.lss.seeds, k, min_count, seed; preprocess.stopwords.
+    """
+    documents = pd.read_parquet(inputs["documents"], columns=["doc_id", "lang"])
+    sentences = read_sentences(inputs["sentences"], columns=["doc_id", "lemmas"])
+    language = sentences["doc_id"].map(documents.set_index("doc_id")["lang"])
+    stopwords = load_stopwords(settings.stopwords)
+    lemmatizer = Lemmatizer()
+    scores = pd.Series(np.nan, index=documents["doc_id"].to_numpy())
+    terms, summary = [], {}
+    for lang in sorted(documents["lang"].unique()):
+        if lang not in settings.seeds:
+            summary[lang] = "no seed words configured: not scored"
+            continue
+        seeds = lemmatised_seeds(settings.seeds[lang], lemmatizer)
+        rows = (language == lang).to_numpy()
+        try:
+            model = fit_lss(
+                sentences.loc[rows, "lemmas"].tolist(),
+                seeds,
+                k=settings.k,
+                min_count=settings.min_count,
+                stopwords=stopwords.get(lang, ()),
+                seed=settings.seed,
+            )
+        except CannotScale as err:
+            # a small corpus (or another domain): LSS cannot scale this
+            # language, the other measures still can; its items stay NaN
+            log.warning(
+                "%s: %s (min_count %d); its items get no LSS score", lang, err, settings.min_count
+            )
+            summary[lang] = f"not scored: {err}"
+            continue
+        per_doc = item_lemmas(sentences.loc[rows])
+        scores[per_doc.index] = score_documents(model, per_doc.tolist())
+        top = model.top_terms(30)
+        top.insert(0, "lang", lang)
+        terms.append(top)
+        summary[lang] = {"vocabulary": len(model.vocabulary), "seeds_found": sorted(model.seeds)}
+    scored_languages = [lang for lang, note in summary.items() if isinstance(note, dict)]
+    scores_table(documents, scores, scored_languages).to_parquet(outputs["scores"], index=False)
     (pd.concat(terms) if terms else pd.DataFrame(columns=["lang", "term", "beta"])).to_csv(
         outputs["terms"], index=False, float_format="%.5f"
     )

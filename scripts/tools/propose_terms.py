@@ -30,7 +30,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     lemmatizer = Lemmatizer()
     markers = load_item_lexicon(args.markers, lemmatizer)
-    table = propose_terms(load_navec(), markers, lemmatizer, args.per_term, args.min_cosine)
+    table = propose_terms(
+        load_navec(), markers, lemmatizer, per_term=args.per_term, min_cosine=args.min_cosine
+    )
     table.to_csv(args.out, index=False)
     print(f"{len(table)} proposals written to {args.out}")
     return 0

@@ -18,13 +18,7 @@ rule claims:
     conda:
         "../envs/schemes.yaml"
     params:
-        lexicons=config["framing"]["lexicons"],
-        settings={
-            "negation_window": config["framing"]["negation_window"],
-            "term_gap": config["framing"]["term_gap"],
-            "window_sentences": config["framing"]["window_sentences"],
-            "count_hedged": config["framing"]["count_hedged"],
-        },
+        settings=rule_settings(schemes.claims.ClaimsSettings),
     script:
         "../../scripts/rules/claims.py"
 
@@ -105,11 +99,7 @@ rule lss:
     conda:
         "../envs/schemes.yaml"
     params:
-        seeds=config["framing"]["lss"]["seeds"],
-        stopwords=config["preprocess"]["stopwords"],
-        k=config["framing"]["lss"]["k"],
-        min_count=config["framing"]["lss"]["min_count"],
-        seed=config["framing"]["lss"]["seed"],
+        settings=rule_settings(schemes.lss.LssSettings),
     script:
         "../../scripts/rules/lss.py"
 
@@ -129,14 +119,7 @@ rule item_rules:
     conda:
         "../envs/schemes.yaml"
     params:
-        lexicons=config["framing"]["lexicons"],
-        markers=config["framing"]["item_rules"]["markers"],
-        settings={
-            "threshold": config["framing"]["item_rules"]["threshold"],
-            "term_gap": config["framing"]["term_gap"],
-            "syntax": config["framing"]["item_rules"]["syntax"],
-            "ner": config["framing"]["item_rules"]["ner"],
-        },
+        settings=rule_settings(schemes.itemrules.ItemRulesSettings),
     script:
         "../../scripts/rules/item_rules.py"
 
