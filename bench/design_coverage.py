@@ -27,7 +27,6 @@ and writes ``bench/results/design_coverage.{csv,md}``.
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 import time
 from pathlib import Path
@@ -38,7 +37,6 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from scipy.special import expit, logit  # noqa: E402
 from schemes.catalogue import in_period, load_events  # noqa: E402
 from schemes.coding import load_gold  # noqa: E402
 from schemes.configtools import load_config  # noqa: E402
@@ -57,9 +55,11 @@ from schemes.estimate import (  # noqa: E402
     combine_waves,
     effective_n,
     mover,
+    rounded_outward,
     share_interval,
     wave_estimate,
 )
+from scipy.special import expit, logit  # noqa: E402
 
 PREVALENCES = (0.001, 0.01, 0.03)
 Z = 1.959963984540054
@@ -68,7 +68,9 @@ Z = 1.959963984540054
 def load_population(results: Path, config: dict):
     """Study items (scores, domains) of the corpus and the slope of codes on the surrogate."""
     items = pd.read_parquet(results / "framing" / "item_measures.parquet")
-    events = in_period(load_events(ROOT / config["events"]["catalogue"]), config["events"]["period"])
+    events = in_period(
+        load_events(ROOT / config["events"]["catalogue"]), config["events"]["period"]
+    )
     e = config["events"]
     domains = study_domains(
         items,
@@ -80,7 +82,9 @@ def load_population(results: Path, config: dict):
     )
     gold_config = config["validation"]["items"]["gold"]
     gold = load_gold(ROOT / gold_config["design"], ROOT / gold_config["labels"])
-    gold = gold.merge(items[["doc_id", "classifier_probability"]], left_on="item_id", right_on="doc_id")
+    gold = gold.merge(
+        items[["doc_id", "classifier_probability"]], left_on="item_id", right_on="doc_id"
+    )
     slope = fit_slope(gold)
     return domains, slope
 
@@ -102,7 +106,9 @@ def population(scores, domains, *, prevalence, slope, sd_event, rng):
     shift = np.zeros(len(scores))
     for d in np.flatnonzero(window):
         member = domains.members[:, d]
-        shift[member] = np.maximum(shift[member], 0) + rng.normal(0, sd_event) * (shift[member] == 0)
+        shift[member] = np.maximum(shift[member], 0) + rng.normal(0, sd_event) * (
+            shift[member] == 0
+        )
     base = slope * logit(np.clip(scores, 1e-6, 1 - 1e-6)) + shift
     low, high = -40.0, 40.0
     for _ in range(60):
@@ -116,13 +122,18 @@ def simulate_once(scores, strata, domains, settings, codes):
     """Both waves drawn and estimated on one population: per estimator, the domain estimates."""
     kinds = domains.table["kind"].to_numpy()
     first = draw_wave(
-        scores, strata, domains.table, settings, wave=1, spread=wave_spread(strata, scores, kinds=kinds)
+        scores,
+        strata,
+        domains.table,
+        settings=settings,
+        wave=1,
+        spread=wave_spread(strata, scores, kinds=kinds),
     )
     second = draw_wave(
         scores,
         strata,
         domains.table,
-        settings,
+        settings=settings,
         wave=2,
         spread=wave_spread(
             strata, scores, kinds=kinds, earlier=first, codes=codes, shrinkage=settings.shrinkage
@@ -159,8 +170,8 @@ def score_replicate(estimate, truth, table, pairs, method):
     """Coverage indicators of one replicate for one estimator and interval method."""
     n = table["n_items"].to_numpy(float)
     share, variance = estimate.total / n, estimate.variance / n**2
-    n_eff = effective_n(share, variance, estimate.kish_n, estimate.n_coded)
-    low, high = share_interval(share, variance, n_eff, method)
+    n_eff = effective_n(share, variance, kish_n=estimate.kish_n, cap=n)
+    low, high = rounded_outward(*share_interval(share, variance, n_eff, method=method), n)
     true_share = truth / n
     window = table["kind"].to_numpy() == "window"
     covered = (low <= true_share + 1e-12) & (true_share - 1e-12 <= high)
@@ -175,7 +186,7 @@ def score_replicate(estimate, truth, table, pairs, method):
     for event_id in events:
         w = np.flatnonzero((table["event_id"] == event_id) & window)[0]
         b = np.flatnonzero((table["event_id"] == event_id) & ~window)[0]
-        lo, hi = mover(share[[w, b]], low[[w, b]], high[[w, b]], [1, -1])
+        lo, hi = mover(share[[w, b]], low[[w, b]], high[[w, b]], coefficients=[1, -1])
         true = true_share[w] - true_share[b]
         excess_covered.append(lo <= true + 1e-12 and true - 1e-12 <= hi)
     rows["excess_covered"] = np.array(excess_covered)
@@ -183,7 +194,7 @@ def score_replicate(estimate, truth, table, pairs, method):
     for pair in pairs:
         c = contrast_coefficients(table, pair)
         terms = c != 0
-        lo, hi = mover(share[terms], low[terms], high[terms], c[terms])
+        lo, hi = mover(share[terms], low[terms], high[terms], coefficients=c[terms])
         true = c @ true_share
         estimate_c = c @ share
         se = np.sqrt(c**2 @ variance)
@@ -199,7 +210,9 @@ def score_replicate(estimate, truth, table, pairs, method):
 
 
 def run(args) -> pd.DataFrame:
-    config = load_config(ROOT / "config" / "config.yaml", ROOT / "config" / "corpora" / "1tv-leads.yaml")
+    config = load_config(
+        ROOT / "config" / "config.yaml", ROOT / "config" / "corpora" / "1tv-leads.yaml"
+    )
     domains, slope = load_population(Path(args.results), config)
     scores = domains.items["classifier_probability"].to_numpy(float)
     settings = DesignSettings.from_config(config)
@@ -224,9 +237,21 @@ def run(args) -> pd.DataFrame:
                 estimates, n_coded = simulate_once(scores, strata, domains, seeded, codes)
                 for estimator, estimate in estimates.items():
                     for method in INTERVALS:
-                        shares, contrasts = score_replicate(estimate, truth, domains.table, pairs, method)
+                        shares, contrasts = score_replicate(
+                            estimate, truth, domains.table, pairs, method
+                        )
                         rows.append(
-                            summary_row(prevalence, pop, rep, estimator, method, shares, contrasts, pairs, n_coded)
+                            summary_row(
+                                prevalence,
+                                pop,
+                                rep,
+                                estimator,
+                                method,
+                                shares,
+                                contrasts,
+                                pairs,
+                                n_coded,
+                            )
                         )
             print(f"prevalence {prevalence}: population {pop + 1} done", flush=True)
     return pd.DataFrame(rows), domains, slope
@@ -257,7 +282,9 @@ def summary_row(prevalence, pop, rep, estimator, method, shares, contrasts, pair
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--results", default=str(ROOT / "results" / "1tv-leads"))
     parser.add_argument("--replicates", type=int, default=1000, help="per prevalence")
     parser.add_argument("--populations", type=int, default=10, help="per prevalence")
@@ -272,7 +299,9 @@ def main(argv=None) -> int:
     table, domains, slope = run(args)
     table.to_csv(f"{args.out}.csv", index=False, float_format="%.6g")
     print(f"{len(table)} rows in {time.perf_counter() - started:.0f} s; slope {slope:.3f}")
-    print(table.groupby(["prevalence", "estimator", "interval"]).mean(numeric_only=True).T.to_string())
+    print(
+        table.groupby(["prevalence", "estimator", "interval"]).mean(numeric_only=True).T.to_string()
+    )
     return 0
 
 

@@ -351,8 +351,8 @@ def draw_wave(
     scores: np.ndarray,
     strata: Strata,
     domains: pd.DataFrame,
-    settings: DesignSettings,
     *,
+    settings: DesignSettings,
     wave: int,
     spread: np.ndarray,
     earlier: WaveDesign | None = None,
@@ -437,7 +437,14 @@ def design_table(domains: Domains, scores: np.ndarray, design: WaveDesign) -> pd
 
 def read_design(path) -> pd.DataFrame:
     """A frozen design file, checked: its columns, probabilities and drawn flags (file, line)."""
-    design = pd.read_csv(path, dtype={"item_id": str, "domains": str}, keep_default_na=False)
+    with open(path, "rb") as handle:
+        gzipped = handle.read(2) == b"\x1f\x8b"
+    design = pd.read_csv(
+        path,
+        dtype={"item_id": str, "domains": str},
+        keep_default_na=False,
+        compression="gzip" if gzipped else None,
+    )
     missing = [c for c in DESIGN_COLUMNS if c not in design.columns]
     if missing:
         raise DesignFileError(f"{path}: missing column(s) {', '.join(missing)}")
@@ -561,7 +568,7 @@ def run_coding_wave(
             strata, scores, kinds=kinds, earlier=earlier, codes=codes, shrinkage=settings.shrinkage
         )
     design = draw_wave(
-        scores, strata, domains.table, settings, wave=wave, spread=spread, earlier=earlier
+        scores, strata, domains.table, settings=settings, wave=wave, spread=spread, earlier=earlier
     )
     table = design_table(domains, scores, design)
     table.to_csv(outputs["design"], index=False, float_format="%.8g", compression="gzip")
@@ -599,7 +606,7 @@ def expected_variance(pi: np.ndarray, spread2: np.ndarray, members: np.ndarray) 
     return per_item @ members.astype(float)
 
 
-def planned_design(scores, strata, domains: Domains, settings: DesignSettings) -> WaveDesign:
+def planned_design(scores, strata, domains: Domains, *, settings: DesignSettings) -> WaveDesign:
     """Both waves allocated with the surrogate's own spreads (what the planner can know)."""
     kinds = domains.table["kind"].to_numpy()
     spread = wave_spread(strata, scores, kinds=kinds)
@@ -640,7 +647,7 @@ def plan_rows(scores, domains: Domains, settings: DesignSettings) -> pd.DataFram
     rows = []
     for multiplier in PLAN_MULTIPLIERS:
         scaled = settings.replace(budgets=[b * multiplier for b in settings.budgets])
-        design = planned_design(scores, strata, domains, scaled)
+        design = planned_design(scores, strata, domains, settings=scaled)
         variance = expected_variance(design.pi, scores * (1 - scores), domains.members)
         se = np.sqrt(variance) / table["n_items"].to_numpy(float)
         base = {e: se[(event_ids == e) & ~window][0] for e in event_ids[window]}

@@ -116,7 +116,7 @@ def combine_waves(estimates: list[DomainEstimate], wave_weight: float) -> Domain
     )
 
 
-def effective_n(share: np.ndarray, variance: np.ndarray, kish_n, cap) -> np.ndarray:
+def effective_n(share: np.ndarray, variance: np.ndarray, *, kish_n, cap) -> np.ndarray:
     """Korn & Graubard's effective sample size of a share, at most ``cap``.
 
     ``share (1 - share) / variance``; where the share is 0 or 1 (or the
@@ -130,7 +130,7 @@ def effective_n(share: np.ndarray, variance: np.ndarray, kish_n, cap) -> np.ndar
 
 
 def share_interval(
-    share: np.ndarray, variance: np.ndarray, n_eff: np.ndarray, method: str, level: float = 0.95
+    share: np.ndarray, variance: np.ndarray, n_eff: np.ndarray, *, method: str, level: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray]:
     """A ``level`` interval for a share (of items) with its design variance."""
     z = norm.ppf(0.5 + level / 2)
@@ -151,7 +151,7 @@ def share_interval(
     raise ValueError(f"interval must be one of {INTERVALS}, not {method!r}")
 
 
-def mover(estimates, lows, highs, coefficients) -> tuple[float, float]:
+def mover(estimates, lows, highs, *, coefficients) -> tuple[float, float]:
     """MOVER interval of ``sum c_k theta_k`` from each term's own interval (Zou & Donner 2008).
 
     The terms are taken as independent; each keeps its asymmetric interval.
@@ -164,7 +164,7 @@ def mover(estimates, lows, highs, coefficients) -> tuple[float, float]:
     return point - float(np.sqrt((down**2).sum())), point + float(np.sqrt((up**2).sum()))
 
 
-def multiplier_replicates(wave: Wave, estimator: str, n_boot: int, seed: int) -> np.ndarray:
+def multiplier_replicates(wave: Wave, estimator: str, *, n_boot: int, seed: int) -> np.ndarray:
     """(n_boot x domains) bootstrap replicates of the domain totals of one wave.
 
     Each drawn item's weighted residual is multiplied by ``1 + sqrt(1 - pi) *
@@ -197,8 +197,8 @@ def domain_shares(domains: pd.DataFrame, estimate: DomainEstimate, method: str) 
     """
     n = domains["n_items"].to_numpy(float)
     share, variance = estimate.total / n, estimate.variance / n**2
-    n_eff = effective_n(share, variance, estimate.kish_n, n)
-    low, high = rounded_outward(*share_interval(share, variance, n_eff, method), n)
+    n_eff = effective_n(share, variance, kish_n=estimate.kish_n, cap=n)
+    low, high = rounded_outward(*share_interval(share, variance, n_eff, method=method), n)
     return domains.assign(
         n_coded=estimate.n_coded.astype(int),
         share=share,
@@ -224,7 +224,7 @@ def event_table(shares: pd.DataFrame) -> pd.DataFrame:
             [w["share"], b["share"]],
             [w["share_low"], b["share_low"]],
             [w["share_high"], b["share_high"]],
-            [1, -1],
+            coefficients=[1, -1],
         )
         rows.append(
             {
@@ -274,7 +274,7 @@ def contrast_rows(events: pd.DataFrame, pairs, level: float = 0.95) -> pd.DataFr
             events["excess"][terms],
             events["excess_low"][terms],
             events["excess_high"][terms],
-            c[terms],
+            coefficients=c[terms],
         )
         se = float(np.sqrt(c[terms] ** 2 @ events["excess_se"][terms] ** 2))
         rows.append(
@@ -306,7 +306,8 @@ def excess_replicates(
     Waves are replicated independently and combined like the estimates.
     """
     totals = [
-        multiplier_replicates(wave, estimator, n_boot, seed + k) for k, wave in enumerate(waves)
+        multiplier_replicates(wave, estimator, n_boot=n_boot, seed=seed + k)
+        for k, wave in enumerate(waves)
     ]
     total = (
         totals[0] if len(totals) == 1 else wave_weight * totals[0] + (1 - wave_weight) * totals[1]
