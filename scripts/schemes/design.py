@@ -441,7 +441,7 @@ def read_design(path) -> pd.DataFrame:
         gzipped = handle.read(2) == b"\x1f\x8b"
     design = pd.read_csv(
         path,
-        dtype={"item_id": str, "domains": str},
+        dtype=str,
         keep_default_na=False,
         compression="gzip" if gzipped else None,
     )
