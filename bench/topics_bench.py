@@ -91,7 +91,7 @@ def run_backend(variant: str, units_path: str, k: int, seed: int):
         return [], np.zeros((0, 0))
     if variant in VARIANTS:
         backend, options = VARIANTS[variant]
-        fit = fit_topics(backend, corpus, k, seed, **options)
+        fit = fit_topics(backend, corpus, k, seed=seed, **options)
         return fit.top_words(10), fit.phi
     vocabulary = corpus.vocabulary
     if variant == "gensim_multicore":
@@ -155,7 +155,15 @@ def prepare(
     from schemes.topics import doc_tokens
 
     sentences = sentence_table(documents)
-    tokens, _ = doc_tokens(sentences, documents, language_stop, min_df, 0.5, 2, {"min_count": 0})
+    tokens, _ = doc_tokens(
+        sentences,
+        documents,
+        language_stop,
+        min_df=min_df,
+        max_df=0.5,
+        min_token_length=2,
+        phrases={"min_count": 0},
+    )
     keep = tokens["tokens"] != ""
     columns = ["doc_id", "date", "source"]
     documents[columns][keep.to_numpy()].to_parquet(folder / "docs.parquet", index=False)
@@ -165,8 +173,8 @@ def prepare(
         str(folder / "tokens.parquet"),
         str(folder / "docs.parquet"),
         pool,
-        str(units),
-        str(folder / "doc_units.parquet"),
+        units_path=str(units),
+        doc_units_path=str(folder / "doc_units.parquet"),
     )
     return str(units)
 

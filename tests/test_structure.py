@@ -17,10 +17,6 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "scripts" / "schemes"
 MODULES = sorted(p for p in PACKAGE.glob("*.py") if p.name != "__init__.py")
-# modules still being reshaped (issue 16); strict: a module that passes must leave the list
-PENDING = {
-    "bow", "topic_models", "topics",
-}  # fmt: skip
 MAX_LINES = 60
 MAX_POSITIONAL = 3
 
@@ -63,16 +59,7 @@ def problems(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="issue 16"))
-        if p.stem in PENDING
-        else p
-        for p in MODULES
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.stem)
 def test_module_shape(path):
     assert not problems(path), "\n".join(problems(path))
 

@@ -3,7 +3,16 @@ import hashlib
 import numpy as np
 import pandas as pd
 import pytest
-from schemes.bow import MemoryBow, ParquetBow, pool_documents, write_units
+from conftest import ROOT
+from schemes.bow import (
+    MemoryBow,
+    ParquetBow,
+    TopicUnitsSettings,
+    pool_documents,
+    run_topic_units,
+    write_units,
+)
+from schemes.configtools import load_config
 from schemes.preprocess import shard_bounds
 from schemes.topic_models import (
     choose_k,
@@ -15,8 +24,11 @@ from schemes.topic_models import (
 )
 from schemes.topics import (
     PrevalenceAccumulator,
+    TopicsSettings,
+    TopicTokensSettings,
     doc_tokens,
     expand_seeds,
+    feasible_grid,
     run_topic_tokens,
     run_topics,
     topic_prevalence,
@@ -52,7 +64,7 @@ def test_phrases_join_frequent_multiword_actors():
     ]
     sentences = pd.DataFrame({"doc_id": documents["doc_id"], "lemmas": lemmas})
     tokens, vocabulary = doc_tokens(
-        sentences, documents, {}, 1, 1.0, phrases={"min_count": 5, "threshold": 1.0}
+        sentences, documents, {}, min_df=1, max_df=1.0, phrases={"min_count": 5, "threshold": 1.0}
     )
     assert "государственный_департамент" in set(vocabulary["lemma"])
     assert "европейский_союз" in tokens["tokens"].iloc[0]
@@ -72,7 +84,9 @@ def test_sharded_topic_tokens_equal_the_in_memory_result(tmp_path):
     sentences = pd.DataFrame({"doc_id": documents["doc_id"], "lemmas": lemmas})
     stop = {"ru": {"и"}, "en": {"and", "the"}}
     phrases = {"min_count": 5, "threshold": 1.0}
-    expected, vocabulary = doc_tokens(sentences, documents, stop, 3, 0.9, 2, phrases)
+    expected, vocabulary = doc_tokens(
+        sentences, documents, stop, min_df=3, max_df=0.9, min_token_length=2, phrases=phrases
+    )
     assert "государственный_департамент" in set(vocabulary["lemma"])
     documents.to_parquet(tmp_path / "documents.parquet")
     paths = []
@@ -82,16 +96,20 @@ def test_sharded_topic_tokens_equal_the_in_memory_result(tmp_path):
         sentences.iloc[first:last].to_parquet(paths[-1])
     for language, words in stop.items():
         (tmp_path / f"{language}.txt").write_text("\n".join(words))
+    stopword_paths = {lang: str(tmp_path / f"{lang}.txt") for lang in stop}
     summary = run_topic_tokens(
-        paths,
-        str(tmp_path / "documents.parquet"),
-        {lang: str(tmp_path / f"{lang}.txt") for lang in stop},
-        3,
-        0.9,
-        2,
-        phrases,
-        str(tmp_path / "tokens.parquet"),
-        str(tmp_path / "vocabulary.csv"),
+        TopicTokensSettings(
+            stopwords=stopword_paths, min_df=3, max_df=0.9, min_token_length=2, phrases=phrases
+        ),
+        {
+            "sentences": paths,
+            "documents": str(tmp_path / "documents.parquet"),
+            "stopwords": list(stopword_paths.values()),
+        },
+        {
+            "tokens": str(tmp_path / "tokens.parquet"),
+            "vocabulary": str(tmp_path / "vocabulary.csv"),
+        },
     )
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "tokens.parquet"), expected)
     written = pd.read_csv(tmp_path / "vocabulary.csv", keep_default_na=False)
@@ -128,7 +146,9 @@ def test_units_pool_within_a_period_whatever_the_batch_size(tmp_path, batch_rows
     texts = ["x y", "z", "w", "v v", "", "x"]
     inputs = write_token_inputs(tmp_path, dates, ["a", "b", "a", "a", "a", "b"], texts)
     units, doc_units = str(tmp_path / "units.parquet"), str(tmp_path / "doc_units.parquet")
-    summary = write_units(*inputs, "source_day", units, doc_units, batch_rows=batch_rows)
+    summary = write_units(
+        *inputs, "source_day", units_path=units, doc_units_path=doc_units, batch_rows=batch_rows
+    )
     assert summary["units"] == 4 and summary["tokens"] == 7 and summary["documents"] == 6
     corpus = ParquetBow(units, chunk_size=3)
     assert corpus.vocabulary == ["v", "w", "x", "y", "z"]
@@ -146,19 +166,19 @@ def test_units_pool_within_a_period_whatever_the_batch_size(tmp_path, batch_rows
 
 
 def test_units_refuse_unordered_dates_and_misaligned_documents(tmp_path):
-    out = str(tmp_path / "u.parquet"), str(tmp_path / "m.parquet")
+    out = {"units_path": str(tmp_path / "u.parquet"), "doc_units_path": str(tmp_path / "m.parquet")}
     inputs = write_token_inputs(tmp_path, ["2008-01-02", "2008-01-01"], ["a", "a"], ["x", "y"])
     with pytest.raises(ValueError, match="not ordered by date"):
-        write_units(*inputs, "day", *out)
+        write_units(*inputs, "day", **out)
     inputs = write_token_inputs(tmp_path, ["2008-01-01"] * 2, ["a"] * 2, ["x", "y"], ["d1", "d0"])
     with pytest.raises(ValueError, match="different documents near row 1"):
-        write_units(*inputs, "none", *out)
+        write_units(*inputs, "none", **out)
     inputs = write_token_inputs(tmp_path, ["2008-01-01"] * 2, ["a"] * 2, ["x", "y"])
     pd.read_parquet(inputs[1]).iloc[:1].to_parquet(inputs[1])
     with pytest.raises(ValueError, match="has 2 rows but .* has 1"):
-        write_units(*inputs, "none", *out)
+        write_units(*inputs, "none", **out)
     with pytest.raises(ValueError, match="topics.pool"):
-        write_units(*inputs, "hour", *out)
+        write_units(*inputs, "hour", **out)
 
 
 def themed_corpus(n=150):
@@ -188,8 +208,8 @@ def test_every_backend_finds_the_themes_and_is_deterministic(variant):
     docs, themes = themed_corpus()
     backend, options = variant.split("_minibatch")[0], BACKEND_OPTIONS[variant]
     corpus = MemoryBow.from_token_lists(docs, chunk_size=40)  # streamed in 4 chunks
-    a = fit_topics(backend, corpus, 3, 7, **options)
-    b = fit_topics(backend, corpus, 3, 7, **options)
+    a = fit_topics(backend, corpus, 3, seed=7, **options)
+    b = fit_topics(backend, corpus, 3, seed=7, **options)
     assert np.array_equal(a.theta, b.theta) and np.array_equal(a.phi, b.phi)
     assert np.allclose(a.theta.sum(axis=1), 1) and np.allclose(a.phi.sum(axis=1), 1)
     sets = [set(t.split()) for t in themes]
@@ -201,7 +221,7 @@ def test_every_backend_finds_the_themes_and_is_deterministic(variant):
 @pytest.mark.parametrize("backend", ["gensim_lda", "nmf", "tomotopy_lda"])
 def test_seeded_topic_takes_its_seed_words(backend):
     docs, _ = themed_corpus()
-    fit = fit_topics(backend, docs, 3, 7, [["football", "goal", "stadium"]])
+    fit = fit_topics(backend, docs, 3, seed=7, seeds=[["football", "goal", "stadium"]])
     assert set(fit.top_words(3)[0]) & {"football", "goal", "stadium"}
 
 
@@ -243,12 +263,13 @@ def write_fixture(tmp_path, n=120):
         "language: en\nactors: {}\n"
         "covert: [{term: goal, note: test}]\naim: [{term: stadium, note: test}]\n"
     )
-    write_units(
-        str(tmp_path / "tokens.parquet"),
-        str(tmp_path / "docs.parquet"),
-        "none",
-        str(tmp_path / "units.parquet"),
-        str(tmp_path / "doc_units.parquet"),
+    run_topic_units(
+        TopicUnitsSettings(pool="none"),
+        {"tokens": str(tmp_path / "tokens.parquet"), "documents": str(tmp_path / "docs.parquet")},
+        {
+            "units": str(tmp_path / "units.parquet"),
+            "doc_units": str(tmp_path / "doc_units.parquet"),
+        },
     )
 
 
@@ -259,23 +280,25 @@ def run_once(tmp_path, tag, backend="nmf"):
         "prevalence": tmp_path / f"prevalence_{tag}.csv",
         "framing_share": tmp_path / f"share_{tag}.parquet",
     }
-    settings = {
-        "backend": backend,
-        "k": 3,
-        "seed": 11,
-        "pool": "none",
-        "chunk_size": 50,  # three chunks: outputs are written batch by batch
-        "top_n": 5,
-        "time_bin": "year",
-        "bootstrap": 50,
-        "seeded": [{"name": "conspiracy", "parts": ["covert", "aim"]}],
-    }
+    settings = TopicsSettings.from_config(
+        load_config(ROOT / "config" / "config.yaml"),
+        backend=backend,
+        k=3,
+        seed=11,
+        chunk_size=50,  # three chunks: outputs are written batch by batch
+        top_n=5,
+        time_bin="year",
+        bootstrap=50,
+        seeded=[{"name": "conspiracy", "parts": ["covert", "aim"]}],
+        lexicons={"en": str(tmp_path / "lex.yaml")},
+    )
     summary = run_topics(
-        str(tmp_path / "units.parquet"),
-        str(tmp_path / "doc_units.parquet"),
-        None,
-        {"en": str(tmp_path / "lex.yaml")},
         settings,
+        {
+            "units": str(tmp_path / "units.parquet"),
+            "doc_units": str(tmp_path / "doc_units.parquet"),
+            "lexicons": [str(tmp_path / "lex.yaml")],
+        },
         outputs,
     )
     return (
@@ -328,8 +351,6 @@ def test_prevalence_accumulates_batches_like_one_pass():
 
 
 def test_grid_keeps_only_the_k_a_small_corpus_supports(caplog):
-    from schemes.topics import feasible_grid
-
     corpus = MemoryBow.from_token_lists([["a", "b", "c", "d", "e", "f"]] * 10)  # 10 units, 6 terms
     with caplog.at_level("WARNING"):
         assert feasible_grid([2, 6, 8, 12], corpus) == [2, 6]

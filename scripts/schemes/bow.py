@@ -7,24 +7,28 @@ order). The pipeline's corpus lives on disk (:class:`ParquetBow`, written by
 and the K x units document-topic matrix, not by the number of tokens; tests
 and benchmarks may hold a small corpus in memory (:class:`MemoryBow`).
 
-:func:`write_units` builds the units file from the topic tokens in one
-streamed pass per step (vocabulary, then units): documents are read in
-batches, pooled (``topics.pool``; a pool never spans two periods, and the
-documents come ordered by date) and written as token ids and counts. A
-second file maps every document to its unit, with its date, in document
-order.
+:func:`write_units` (the rule ``topic_units``, :func:`run_topic_units`)
+builds the units file from the topic tokens in one streamed pass per step
+(vocabulary, then units): documents are read in batches, pooled
+(``topics.pool``; a pool never spans two periods, and the documents come
+ordered by date) and written as token ids and counts. A second file maps
+every document to its unit, with its date, in document order.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from scipy import sparse
+
+from schemes.settings import Settings
 
 DEFAULT_CHUNK = 10_000
 UNITS_SCHEMA = pa.schema(
@@ -225,68 +229,68 @@ def _batches(tokens_path: str, documents_path: str, rows: int):
         yield right
 
 
+@dataclass(frozen=True)
+class TopicUnitsSettings(Settings):
+    SECTION: ClassVar[str] = "topics"
+    pool: str
+
+
+def run_topic_units(settings: TopicUnitsSettings, inputs: dict, outputs: dict) -> dict:
+    """Pool the topic tokens into modelling units, stored as token ids and counts.
+
+    Inputs: ``tokens`` (doc_tokens.parquet), ``documents`` (documents.parquet).
+    Outputs: ``units`` (units.parquet), ``doc_units`` (the document-unit map).
+    Settings: ``topics.pool``.
+    """
+    return write_units(
+        inputs["tokens"],
+        inputs["documents"],
+        settings.pool,
+        units_path=outputs["units"],
+        doc_units_path=outputs["doc_units"],
+    )
+
+
 def write_units(
     tokens_path: str,
     documents_path: str,
     pool: str,
+    *,
     units_path: str,
     doc_units_path: str,
     batch_rows: int = 50_000,
 ) -> dict:
     """Stream the topic tokens into the units file and the document-unit map."""
     freq = POOLS[check_pool(pool)]
+    vocabulary = units_vocabulary(_batches(tokens_path, documents_path, batch_rows))
+    writer = UnitsWriter(units_path, doc_units_path, vocabulary, pool=pool)
+    batches = _batches(tokens_path, documents_path, batch_rows)
+    for frame in pool_frames(batches, freq, pool, documents_path=documents_path):
+        writer.write(frame)
+    writer.close()
+    return {**writer.totals, "vocabulary": len(vocabulary), "pool": pool}
+
+
+def units_vocabulary(batches) -> list[str]:
+    """The sorted vocabulary of the topic tokens (first streamed pass)."""
     vocabulary_set: set[str] = set()
-    for batch in _batches(tokens_path, documents_path, batch_rows):
+    for batch in batches:
         for text in batch["tokens"]:
             vocabulary_set.update(text.split())
-    vocabulary = sorted(vocabulary_set)
-    index = {w: i for i, w in enumerate(vocabulary)}
-    meta = json.dumps({"vocabulary": vocabulary}, ensure_ascii=False)
-    unit_writer = pq.ParquetWriter(units_path, UNITS_SCHEMA.with_metadata({METADATA_KEY: meta}))
-    doc_writer = pq.ParquetWriter(doc_units_path, DOC_UNITS_SCHEMA)
-    totals = {"documents": 0, "units": 0, "tokens": 0}
+    return sorted(vocabulary_set)
 
-    def flush(frame: pd.DataFrame) -> None:
-        pools = pool_documents(frame, pool)
-        n_pools = int(pools.max()) + 1 if len(pools) else 0
-        members: list[list[int]] = [[] for _ in range(n_pools)]
-        for p, text in zip(pools, frame["tokens"], strict=True):
-            members[p].extend(index[t] for t in text.split())
-        ids, counts = [], []
-        for unit in members:
-            unique, n = np.unique(np.asarray(unit, dtype=np.int32), return_counts=True)
-            ids.append(unique)
-            counts.append(n.astype(np.int32))
-        first = totals["units"]
-        unit_writer.write_table(
-            pa.table(
-                {
-                    "unit": np.arange(first, first + n_pools, dtype=np.int64),
-                    "n_docs": np.bincount(pools, minlength=n_pools).astype(np.int32),
-                    "ids": ids,
-                    "counts": counts,
-                },
-                schema=unit_writer.schema,
-            )
-        )
-        doc_writer.write_table(
-            pa.table(
-                {
-                    "doc_id": frame["doc_id"].to_numpy(),
-                    "date": frame["date"].astype("datetime64[ns]").to_numpy(),
-                    "unit": (pools + first).astype(np.int64),
-                },
-                schema=DOC_UNITS_SCHEMA,
-            )
-        )
-        totals["documents"] += len(frame)
-        totals["units"] += n_pools
-        totals["tokens"] += int(sum(int(c.sum()) for c in counts))
 
+def pool_frames(batches, freq: str | None, pool: str, *, documents_path: str):
+    """The batches regrouped into frames that hold whole pools.
+
+    Without pooling every batch is a frame; otherwise a pool never spans two
+    periods, so the last (maybe unfinished) period of a batch waits for the
+    next one. The documents must come ordered by date.
+    """
     pending = None
-    for batch in _batches(tokens_path, documents_path, batch_rows):
+    for batch in batches:
         if freq is None:
-            flush(batch)
+            yield batch
             continue
         pending = batch if pending is None else pd.concat([pending, batch], ignore_index=True)
         starts = pending["date"].dt.to_period(freq).dt.start_time.to_numpy()
@@ -298,10 +302,67 @@ def write_units(
         # A pool never spans two periods: keep the last (maybe unfinished) period.
         cut = int(np.searchsorted(starts, starts[-1], side="left"))
         if cut:
-            flush(pending.iloc[:cut].reset_index(drop=True))
+            yield pending.iloc[:cut].reset_index(drop=True)
             pending = pending.iloc[cut:].reset_index(drop=True)
     if pending is not None and len(pending):
-        flush(pending)
-    unit_writer.close()
-    doc_writer.close()
-    return {**totals, "vocabulary": len(vocabulary), "pool": pool}
+        yield pending
+
+
+def pool_counts(pools: np.ndarray, texts, index: dict[str, int]):
+    """Token ids and their counts per pool (pools numbered 0..P-1)."""
+    n_pools = int(pools.max()) + 1 if len(pools) else 0
+    members: list[list[int]] = [[] for _ in range(n_pools)]
+    for p, text in zip(pools, texts, strict=True):
+        members[p].extend(index[t] for t in text.split())
+    ids, counts = [], []
+    for unit in members:
+        unique, n = np.unique(np.asarray(unit, dtype=np.int32), return_counts=True)
+        ids.append(unique)
+        counts.append(n.astype(np.int32))
+    return ids, counts
+
+
+class UnitsWriter:
+    """Writes the units file and the document-unit map frame by frame."""
+
+    def __init__(self, units_path: str, doc_units_path: str, vocabulary: list[str], *, pool: str):
+        self.pool = pool
+        self.index = {w: i for i, w in enumerate(vocabulary)}
+        meta = json.dumps({"vocabulary": vocabulary}, ensure_ascii=False)
+        self.units = pq.ParquetWriter(units_path, UNITS_SCHEMA.with_metadata({METADATA_KEY: meta}))
+        self.doc_units = pq.ParquetWriter(doc_units_path, DOC_UNITS_SCHEMA)
+        self.totals = {"documents": 0, "units": 0, "tokens": 0}
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Pool one frame's documents (whole pools) and append its units and map rows."""
+        pools = pool_documents(frame, self.pool)
+        ids, counts = pool_counts(pools, frame["tokens"], self.index)
+        n_pools, first = len(ids), self.totals["units"]
+        self.units.write_table(
+            pa.table(
+                {
+                    "unit": np.arange(first, first + n_pools, dtype=np.int64),
+                    "n_docs": np.bincount(pools, minlength=n_pools).astype(np.int32),
+                    "ids": ids,
+                    "counts": counts,
+                },
+                schema=self.units.schema,
+            )
+        )
+        self.doc_units.write_table(
+            pa.table(
+                {
+                    "doc_id": frame["doc_id"].to_numpy(),
+                    "date": frame["date"].astype("datetime64[ns]").to_numpy(),
+                    "unit": (pools + first).astype(np.int64),
+                },
+                schema=DOC_UNITS_SCHEMA,
+            )
+        )
+        self.totals["documents"] += len(frame)
+        self.totals["units"] += n_pools
+        self.totals["tokens"] += int(sum(int(c.sum()) for c in counts))
+
+    def close(self) -> None:
+        self.units.close()
+        self.doc_units.close()

@@ -71,8 +71,8 @@ def unit_topics(corpus: BowCorpus, k: int, infer) -> np.ndarray:
     return theta
 
 
-def fit_gensim_lda(corpus: BowCorpus, k, seed, seeds, passes=3, iterations=50, **_):
-    from gensim.models import LdaModel
+def fit_gensim_lda(corpus: BowCorpus, k, seed, *, seeds, passes=3, iterations=50, **_):
+    from gensim.models import LdaModel  # heavy; only this backend needs it
 
     logging.getLogger("gensim").setLevel(logging.WARNING)
     vocabulary = corpus.vocabulary
@@ -127,7 +127,7 @@ def tfidf_weights(corpus: BowCorpus) -> np.ndarray:
 
 def tfidf(chunk: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     """Sublinear TF x IDF, rows scaled to unit L2 norm."""
-    from sklearn.preprocessing import normalize
+    from sklearn.preprocessing import normalize  # heavy; only the nmf backend needs it
 
     weighted = chunk.astype(float, copy=True)
     weighted.data = 1 + np.log(weighted.data)
@@ -138,6 +138,7 @@ def fit_nmf(
     corpus: BowCorpus,
     k,
     seed,
+    *,
     seeds,
     max_iter=300,
     init="nndsvda",
@@ -146,10 +147,43 @@ def fit_nmf(
     epochs=3,
     **_,
 ):
-    from sklearn.decomposition import NMF, MiniBatchNMF, non_negative_factorization
+    # heavy; only the nmf backend needs it
+    from sklearn.decomposition import non_negative_factorization
 
     vocabulary = corpus.vocabulary
     idf = tfidf_weights(corpus)
+    fixed = seed_profiles(seeds, vocabulary)
+    free = k - len(fixed)
+    if free < 1:
+        raise ValueError(f"topics.k = {k} leaves no free topic beside {len(fixed)} seeded ones")
+    if solver == "auto":
+        solver = "batch" if corpus.nnz <= batch_max_nonzeros else "minibatch"
+    model = nmf_model(
+        corpus, idf, free, seed=seed, init=init, max_iter=max_iter, solver=solver, epochs=epochs
+    )
+    logging.getLogger(__name__).info("nmf solver: %s (%d nonzeros)", solver, corpus.nnz)
+    h = guided_components(model.components_, fixed)
+
+    def infer(chunk):
+        x = tfidf(chunk, idf)
+        if not fixed:
+            return model.transform(x)
+        w, _, _ = non_negative_factorization(
+            x,
+            H=h,
+            n_components=k,
+            update_H=False,
+            init="custom",
+            random_state=seed,
+            max_iter=max_iter,
+        )
+        return w
+
+    return TopicFit(unit_topics(corpus, k, infer), _normalise_rows(h), vocabulary)
+
+
+def seed_profiles(seeds: list[list[str]], vocabulary: list[str]) -> list[np.ndarray]:
+    """One 0/1 word profile per seeded topic that has a seed word in the vocabulary."""
     index = {w: i for i, w in enumerate(vocabulary)}
     fixed = []
     for words in seeds:
@@ -157,11 +191,16 @@ def fit_nmf(
         row[[index[w] for w in words if w in index]] = 1.0
         if row.any():
             fixed.append(row)
-    free = k - len(fixed)
-    if free < 1:
-        raise ValueError(f"topics.k = {k} leaves no free topic beside {len(fixed)} seeded ones")
-    if solver == "auto":
-        solver = "batch" if corpus.nnz <= batch_max_nonzeros else "minibatch"
+    return fixed
+
+
+def nmf_model(
+    corpus: BowCorpus, idf: np.ndarray, free: int, *, seed, init, max_iter, solver, epochs
+):
+    """The free topics' NMF, fitted by the batch or the streaming minibatch solver."""
+    # heavy; only the nmf backend needs it
+    from sklearn.decomposition import NMF, MiniBatchNMF
+
     if solver == "batch":
         model = NMF(free, init=init, random_state=seed, max_iter=max_iter)
         model.fit(sparse.vstack([tfidf(c, idf) for c in corpus.chunks()], format="csr"))
@@ -183,38 +222,24 @@ def fit_nmf(
                     model.partial_fit(x[start : start + MINIBATCH_ROWS])
     else:
         raise ValueError(f"topics.nmf.solver must be auto, batch or minibatch, not {solver!r}")
-    logging.getLogger(__name__).info("nmf solver: %s (%d nonzeros)", solver, corpus.nnz)
-    h = model.components_
-    if fixed:
-        # Guided NMF: seeded topics keep their seed-word profile fixed, free
-        # topics keep what they learnt; each document's weights are then
-        # solved for all topics at once (rows scaled to unit norm so that
-        # weights are comparable across topics).
-        h = np.vstack([np.asarray(fixed), h])
-        h = h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-12)
-
-    def infer(chunk):
-        x = tfidf(chunk, idf)
-        if not fixed:
-            return model.transform(x)
-        w, _, _ = non_negative_factorization(
-            x,
-            H=h,
-            n_components=k,
-            update_H=False,
-            init="custom",
-            random_state=seed,
-            max_iter=max_iter,
-        )
-        return w
-
-    return TopicFit(unit_topics(corpus, k, infer), _normalise_rows(h), vocabulary)
+    return model
 
 
-def fit_tomotopy_lda(corpus: BowCorpus, k, seed, seeds, iterations=200, **_):
+def guided_components(h: np.ndarray, fixed: list[np.ndarray]) -> np.ndarray:
+    """Guided NMF: seeded topics keep their seed-word profile fixed, free
+    topics keep what they learnt; each document's weights are then solved for
+    all topics at once (rows scaled to unit norm so that weights are
+    comparable across topics). Without seeded topics, ``h`` as learnt."""
+    if not fixed:
+        return h
+    h = np.vstack([np.asarray(fixed), h])
+    return h / np.maximum(np.linalg.norm(h, axis=1, keepdims=True), 1e-12)
+
+
+def fit_tomotopy_lda(corpus: BowCorpus, k, seed, *, seeds, iterations=200, **_):
     """Gibbs sampling keeps every token's topic in memory: for corpora beyond
     memory use nmf or gensim_lda, which stream."""
-    import tomotopy as tp
+    import tomotopy as tp  # heavy; only this backend needs it
 
     vocabulary = corpus.vocabulary
     model = tp.LDAModel(k=k, seed=seed, min_cf=0, rm_top=0)
@@ -251,11 +276,11 @@ def fit_tomotopy_lda(corpus: BowCorpus, k, seed, seeds, iterations=200, **_):
 FITTERS = {"gensim_lda": fit_gensim_lda, "nmf": fit_nmf, "tomotopy_lda": fit_tomotopy_lda}
 
 
-def fit_topics(backend: str, corpus, k: int, seed: int, seeds=None, **options) -> TopicFit:
+def fit_topics(backend: str, corpus, k: int, *, seed: int, seeds=None, **options) -> TopicFit:
     """Fit ``backend`` on a :class:`~schemes.bow.BowCorpus` (or token lists)."""
     if backend not in FITTERS:
         raise ValueError(f"topics.backend {backend!r} is not one of {', '.join(BACKENDS)}")
-    return FITTERS[backend](as_corpus(corpus), k, seed, seeds or [], **options)
+    return FITTERS[backend](as_corpus(corpus), k, seed, seeds=seeds or [], **options)
 
 
 def npmi(top_words: list[list[str]], corpus) -> np.ndarray:

@@ -1,16 +1,17 @@
 """Topic stage: modelling tokens, K selection, the final model and its outputs.
 
-* :func:`doc_tokens` drops stopwords, joins frequent collocations into
-  phrases (gensim ``Phrases``, per language: "государственный_департамент",
+* :func:`doc_tokens` (the rule ``topic_tokens``: :func:`run_topic_tokens`)
+  drops stopwords, joins frequent collocations into phrases (gensim
+  ``Phrases``, per language: "государственный_департамент",
   "european_union") and prunes the vocabulary by document frequency within
   each language.
-* :func:`schemes.bow.write_units` turns the tokens into the modelling units
+* :func:`schemes.bow.run_topic_units` turns the tokens into the modelling units
   (documents, or short documents such as headlines pooled per day or source
   and day; every member document then carries its pool's topic shares),
   stored as token ids and counts and streamed to the models chunk by chunk.
 * :func:`select_k` fits a grid of K and scores each fit by NPMI coherence,
   topic diversity and stability across seeds; :func:`choose_k` applies the
-  documented rule.
+  documented rule (the rule ``topic_selection``: :func:`run_topic_selection`).
 * :func:`run_topics` fits the chosen backend (``schemes.topic_models``),
   with lexicon-seeded topics first, and writes the document-topic matrix, the
   topic table (top words by probability and by FREX, automatic label), topic
@@ -24,16 +25,21 @@ and seed give byte-identical files.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from schemes.bow import DEFAULT_CHUNK, ParquetBow
-from schemes.nlp import load_stopwords
+from schemes.bow import ParquetBow
+from schemes.claims import load_lexicon
+from schemes.nlp import Lemmatizer, load_stopwords
 from schemes.preprocess import item_lemmas, shard_bounds
+from schemes.settings import Settings, key
 from schemes.timebins import time_bins
 from schemes.topic_models import choose_k, diversity, fit_topics, frex, npmi, stability
 
@@ -55,6 +61,7 @@ class TopicTokens:
     def __init__(
         self,
         stopwords: dict[str, set[str]],
+        *,
         min_df: int,
         max_df: float,
         min_token_length: int = 2,
@@ -90,6 +97,7 @@ class TopicTokens:
     def learn(self, parts) -> None:
         """``parts()`` yields ``(sentences, documents)`` frames; it is called once per pass."""
         if self.phrases:
+            # heavy; only phrase detection needs it
             from gensim.models.phrases import Phrases
 
             models: dict[str, Phrases] = {}
@@ -151,6 +159,7 @@ def doc_tokens(
     sentences: pd.DataFrame,
     documents: pd.DataFrame,
     stopwords: dict[str, set[str]],
+    *,
     min_df: int,
     max_df: float,
     min_token_length: int = 2,
@@ -158,25 +167,34 @@ def doc_tokens(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-document content lemmas of an in-memory corpus: ``(tokens, vocabulary)``
     (see :class:`TopicTokens`; the pipeline streams shards instead)."""
-    tokenizer = TopicTokens(stopwords, min_df, max_df, min_token_length, phrases)
+    tokenizer = TopicTokens(
+        stopwords, min_df=min_df, max_df=max_df, min_token_length=min_token_length, phrases=phrases
+    )
     tokenizer.learn(lambda: [(sentences, documents)])
     return tokenizer.transform(sentences, documents), tokenizer.vocabulary
 
 
-def run_topic_tokens(
-    sentences_paths,
-    documents_path: str,
-    stopword_paths: dict[str, str],
-    min_df: int,
-    max_df: float,
-    min_token_length: int,
-    phrases: dict,
-    tokens_path: str,
-    vocabulary_path: str,
-) -> dict:
-    """Stream the lemmatised shards (one in memory at a time) into topic tokens."""
-    documents = pq.read_table(documents_path, columns=["doc_id", "lang"])
-    sentences_paths = list(sentences_paths)
+@dataclass(frozen=True)
+class TopicTokensSettings(Settings):
+    SECTION: ClassVar[str] = "preprocess"
+    stopwords: dict  # language -> stopword file
+    min_df: int
+    max_df: float
+    min_token_length: int
+    phrases: dict  # {"min_count": ..., "threshold": ...}; min_count 0 = no phrases
+
+
+def run_topic_tokens(settings: TopicTokensSettings, inputs: dict, outputs: dict) -> dict:
+    """Stream the lemmatised shards (one in memory at a time) into topic tokens.
+
+    Inputs: ``sentences`` (the shards, in order), ``documents``, ``stopwords``
+    (the files, also named per language by the setting).
+    Outputs: ``tokens`` (doc_id, tokens), ``vocabulary`` (lemma, df).
+    Settings: ``preprocess.stopwords``, ``min_df``, ``max_df``,
+    ``min_token_length``, ``phrases``.
+    """
+    documents = pq.read_table(inputs["documents"], columns=["doc_id", "lang"])
+    sentences_paths = list(inputs["sentences"])
 
     def parts():
         for shard, path in enumerate(sentences_paths):
@@ -185,15 +203,19 @@ def run_topic_tokens(
             yield sentences, documents.slice(first, last - first).to_pandas()
 
     tokenizer = TopicTokens(
-        load_stopwords(stopword_paths), min_df, max_df, min_token_length, phrases
+        load_stopwords(settings.stopwords),
+        min_df=settings.min_df,
+        max_df=settings.max_df,
+        min_token_length=settings.min_token_length,
+        phrases=settings.phrases,
     )
     tokenizer.learn(parts)
-    writer = TableWriter(tokens_path)
+    writer = TableWriter(outputs["tokens"])
     for sentences, shard_documents in parts():
         writer.write(tokenizer.transform(sentences, shard_documents))
     writer.close(["doc_id", "tokens"])
     vocabulary = tokenizer.vocabulary
-    vocabulary.to_csv(vocabulary_path, index=False)
+    vocabulary.to_csv(outputs["vocabulary"], index=False)
     n_phrases = int(vocabulary["lemma"].str.contains("_").sum())
     return {
         "documents": documents.num_rows,
@@ -207,9 +229,6 @@ def seed_words(lexicon_paths: dict[str, str], seeded: list[dict]) -> list[list[s
     """Single-lemma lexicon terms of the named parts, one list per seeded topic."""
     if not seeded:
         return []
-    from schemes.claims import load_lexicon
-    from schemes.nlp import Lemmatizer
-
     lemmatizer = Lemmatizer()
     lexicons = [load_lexicon(path, lemmatizer) for path in lexicon_paths.values()]
     out = []
@@ -263,7 +282,7 @@ class PrevalenceAccumulator:
     """Mean topic share per period, with Poisson-bootstrap CIs over documents,
     accumulated batch by batch (the documents are streamed)."""
 
-    def __init__(self, k: int, bin_: str, n_boot: int = 0, seed: int = 0):
+    def __init__(self, k: int, bin_: str, *, n_boot: int = 0, seed: int = 0):
         self.k, self.bin, self.n_boot = k, bin_, n_boot
         self.rng = np.random.default_rng(seed)
         self.sums: dict[str, np.ndarray] = {}
@@ -312,10 +331,10 @@ class PrevalenceAccumulator:
 
 
 def topic_prevalence(
-    theta: pd.DataFrame, dates: pd.Series, bin_: str, n_boot: int = 0, seed: int = 0
+    theta: pd.DataFrame, dates: pd.Series, bin_: str, *, n_boot: int = 0, seed: int = 0
 ) -> pd.DataFrame:
     """Mean topic share per period, with percentile bootstrap CIs over documents."""
-    accumulator = PrevalenceAccumulator(theta.shape[1], bin_, n_boot, seed)
+    accumulator = PrevalenceAccumulator(theta.shape[1], bin_, n_boot=n_boot, seed=seed)
     accumulator.add(theta.to_numpy(dtype=float), dates.reset_index(drop=True))
     return accumulator.table()
 
@@ -324,6 +343,7 @@ def select_k(
     corpus,
     backend: str,
     grid: list[int],
+    *,
     seed: int,
     extra_seeds: int,
     top_n: int,
@@ -339,7 +359,7 @@ def select_k(
     """
     rows = []
     for k in grid:
-        fit = fit_topics(backend, corpus, k, seed, seeds, **options)
+        fit = fit_topics(backend, corpus, k, seed=seed, seeds=seeds, **options)
         n_seeded = len(seeds or [])
         if shares is not None:
             shares[k] = fit.theta[:, :n_seeded].copy()  # not a view: the fit is freed
@@ -353,9 +373,9 @@ def select_k(
         stabilities = [
             stability(
                 top,
-                fit_topics(backend, corpus, k, seed + s, seeds, **refit).top_words(top_n)[
-                    n_seeded:
-                ],
+                fit_topics(backend, corpus, k, seed=seed + s, seeds=seeds, **refit).top_words(
+                    top_n
+                )[n_seeded:],
             )
             for s in range(1, extra_seeds + 1)
         ]
@@ -398,17 +418,76 @@ def feasible_grid(grid: list[int], corpus) -> list[int]:
     return kept
 
 
-def _options(settings: dict) -> dict:
-    """Backend-specific settings (topics.gensim_lda, topics.nmf, topics.tomotopy_lda)."""
-    return dict(settings.get(settings["backend"], {}))
+@dataclass(frozen=True)
+class SelectionSettings(Settings):
+    """topics.selection: the K grid and the selection rule."""
+
+    grid: list
+    stability_seeds: int
+    min_diversity: float
 
 
-def modelling_inputs(units_path: str, lexicon_paths: dict, settings: dict):
+@dataclass(frozen=True)
+class GensimLdaSettings(Settings):
+    """topics.gensim_lda"""
+
+    passes: int
+    iterations: int
+
+
+@dataclass(frozen=True)
+class NmfSettings(Settings):
+    """topics.nmf"""
+
+    max_iter: int
+    solver: str
+    batch_max_nonzeros: int
+    epochs: int
+
+
+@dataclass(frozen=True)
+class TomotopyLdaSettings(Settings):
+    """topics.tomotopy_lda"""
+
+    iterations: int
+
+
+@dataclass(frozen=True)
+class TopicModelSettings(Settings):
+    """What every fit of the topic model reads (rules topic_selection and topics)."""
+
+    SECTION: ClassVar[str] = "topics"
+    backend: str
+    seed: int
+    chunk_size: int
+    seeded: list  # [{"name": ..., "parts": [...]}], the seeded topics, placed first
+    gensim_lda: GensimLdaSettings
+    nmf: NmfSettings
+    tomotopy_lda: TomotopyLdaSettings
+    lexicons: dict = key("framing.lexicons")  # language -> lexicon file
+
+    def backend_options(self) -> dict:
+        """The chosen backend's own settings (topics.gensim_lda, topics.nmf, topics.tomotopy_lda)."""
+        return dataclasses.asdict(getattr(self, self.backend))
+
+
+@dataclass(frozen=True)
+class TopicSelectionSettings(TopicModelSettings):
+    selection: SelectionSettings
+
+
+@dataclass(frozen=True)
+class TopicsSettings(TopicModelSettings):
+    k: int | str  # a number, or "auto" (the selection's choice)
+    top_n: int
+    time_bin: str
+    bootstrap: int
+
+
+def modelling_inputs(units_path: str, settings: TopicModelSettings):
     """The streamed modelling corpus and the expanded seed words of the seeded topics."""
-    corpus = ParquetBow(units_path, settings.get("chunk_size", DEFAULT_CHUNK))
-    seeds = expand_seeds(
-        seed_words(lexicon_paths, settings.get("seeded", [])), set(corpus.vocabulary)
-    )
+    corpus = ParquetBow(units_path, settings.chunk_size)
+    seeds = expand_seeds(seed_words(settings.lexicons, settings.seeded), set(corpus.vocabulary))
     return corpus, seeds
 
 
@@ -437,73 +516,132 @@ class TableWriter:
             self.writer.close()
 
 
-def run_topic_selection(
-    units_path: str,
-    doc_units_path: str,
-    lexicon_paths: dict[str, str],
-    settings: dict,
-    outputs: dict,
-) -> dict:
-    corpus, seeds = modelling_inputs(units_path, lexicon_paths, settings)
-    seeded = settings.get("seeded", [])
-    selection = settings["selection"]
+def run_topic_selection(settings: TopicSelectionSettings, inputs: dict, outputs: dict) -> dict:
+    """Fit the K grid, score every fit and choose K by the documented rule.
+
+    Inputs: ``units``, ``doc_units`` (topic_units), ``lexicons`` (the files of
+    the seeded topics' words).
+    Outputs: ``selection`` (model_selection.csv: the scores per K and the
+    chosen K), ``shares`` (every document's seeded-topic shares for every K).
+    Settings: ``topics.backend``, ``seed``, ``chunk_size``, ``seeded``,
+    ``selection`` (grid, stability_seeds, min_diversity), the backend's block
+    (``topics.nmf`` ...), ``framing.lexicons``.
+    """
+    corpus, seeds = modelling_inputs(inputs["units"], settings)
+    selection = settings.selection
     shares: dict[int, np.ndarray] = {}
-    grid = feasible_grid(selection["grid"], corpus)
+    grid = feasible_grid(selection.grid, corpus)
     table = select_k(
         corpus,
-        settings["backend"],
+        settings.backend,
         grid,
-        settings["seed"],
-        selection["stability_seeds"],
-        10,
-        _options(settings),
-        seeds,
-        shares,
+        seed=settings.seed,
+        extra_seeds=selection.stability_seeds,
+        top_n=10,
+        options=settings.backend_options(),
+        seeds=seeds,
+        shares=shares,
     )
-    chosen = choose_k(table, selection["min_diversity"])
+    chosen = choose_k(table, selection.min_diversity)
     table["chosen"] = table["k"] == chosen
     table.to_csv(outputs["selection"], index=False, float_format="%.4f")
+    write_selection_shares(
+        outputs["shares"],
+        inputs["doc_units"],
+        shares,
+        seeded=settings.seeded,
+        rows=corpus.chunk_size,
+    )
+    return {"chosen_k": chosen, "grid": grid, "units": len(corpus)}
+
+
+def write_selection_shares(
+    path: str, doc_units_path: str, shares: dict[int, np.ndarray], *, seeded: list, rows: int
+) -> None:
+    """Every document's share of each seeded topic, for every K of the grid."""
     columns = ["doc_id"] + [f"topic_share_{spec['name']}_k{k}" for k in shares for spec in seeded]
-    writer = TableWriter(outputs["shares"])
-    for batch in doc_batches(doc_units_path, corpus.chunk_size):
+    writer = TableWriter(path)
+    for batch in doc_batches(doc_units_path, rows):
         by_k = pd.DataFrame({"doc_id": batch["doc_id"].to_numpy()})
         for k, theta in shares.items():
             for topic, spec in enumerate(seeded):
                 by_k[f"topic_share_{spec['name']}_k{k}"] = theta[batch["unit"].to_numpy(), topic]
         writer.write(by_k)
     writer.close(columns)
-    return {"chosen_k": chosen, "grid": grid, "units": len(corpus)}
 
 
-def run_topics(
-    units_path: str,
-    doc_units_path: str,
-    selection_path: str | None,
-    lexicon_paths: dict[str, str],
-    settings: dict,
-    outputs: dict,
-) -> dict:
-    corpus, seeds = modelling_inputs(units_path, lexicon_paths, settings)
-    k = settings["k"]
+def resolve_k(k: int | str, corpus, selection_path: str | None) -> int:
+    """topics.k, or the selection's chosen K when it is ``auto``; a clear error
+    when the corpus cannot support it."""
     if k == "auto":
         selection = pd.read_csv(selection_path)
-        k = int(selection.loc[selection["chosen"], "k"].iloc[0])
-    elif k > k_limit(corpus):
+        return int(selection.loc[selection["chosen"], "k"].iloc[0])
+    if k > k_limit(corpus):
         raise ValueError(
             f"topics.k = {k} is more than this corpus supports: {len(corpus)} modelling units "
             f"and {len(corpus.vocabulary)} terms allow at most K = {k_limit(corpus)}"
         )
-    seeded = settings.get("seeded", [])
-    names = [spec["name"] for spec in seeded]
-    fit = fit_topics(settings["backend"], corpus, k, settings["seed"], seeds, **_options(settings))
-    columns = [f"topic_{t}" for t in range(k)]
+    return k
+
+
+def run_topics(settings: TopicsSettings, inputs: dict, outputs: dict) -> dict:
+    """Fit the final topic model (seeded topics first) and write its outputs.
+
+    Inputs: ``units``, ``doc_units`` (topic_units), ``lexicons`` (the files of
+    the seeded topics' words), ``selection`` (model_selection.csv; only when
+    topics.k is auto).
+    Outputs: ``doc_topics`` (document-topic shares), ``topics`` (topics.csv),
+    ``prevalence`` (per period, with bootstrap CIs), ``framing_share`` (the
+    seeded topics' share per document).
+    Settings: ``topics.backend``, ``k``, ``seed``, ``chunk_size``, ``seeded``,
+    ``top_n``, ``time_bin``, ``bootstrap``, the backend's block (``topics.nmf``
+    ...), ``framing.lexicons``.
+    """
+    corpus, seeds = modelling_inputs(inputs["units"], settings)
+    k = resolve_k(settings.k, corpus, inputs.get("selection"))
+    names = [spec["name"] for spec in settings.seeded]
+    fit = fit_topics(
+        settings.backend, corpus, k, seed=settings.seed, seeds=seeds, **settings.backend_options()
+    )
+    prevalence = PrevalenceAccumulator(
+        k, settings.time_bin, n_boot=settings.bootstrap, seed=settings.seed
+    )
+    n_docs = write_doc_topics(
+        fit,
+        inputs["doc_units"],
+        outputs,
+        names=names,
+        prevalence=prevalence,
+        rows=corpus.chunk_size,
+    )
+    prevalence.table().to_csv(outputs["prevalence"], index=False, float_format=TABLE_FLOAT)
+    topic_table(fit, settings.top_n, names).to_csv(
+        outputs["topics"], index=False, float_format=TABLE_FLOAT
+    )
+    top = fit.top_words(10)
+    return {
+        "backend": settings.backend,
+        "documents": n_docs,
+        "modelling_units": len(corpus),
+        "k": k,
+        "vocabulary": len(fit.vocabulary),
+        "npmi": round(float(npmi(top, corpus).mean()), 4),
+        "diversity": round(diversity(top), 4),
+        "seeded": {name: len(words) for name, words in zip(names, seeds, strict=True)},
+    }
+
+
+def write_doc_topics(
+    fit, doc_units_path: str, outputs: dict, *, names: list[str], prevalence, rows: int
+) -> int:
+    """Stream the documents: write their topic shares (``doc_topics``) and
+    seeded-topic shares (``framing_share``) and add them to the prevalence.
+    Returns the number of documents."""
+    columns = [f"topic_{t}" for t in range(fit.theta.shape[1])]
     share_columns = [f"topic_share_{name}" for name in names]
     doc_topics, framing = TableWriter(outputs["doc_topics"]), TableWriter(outputs["framing_share"])
-    prevalence = PrevalenceAccumulator(
-        k, settings["time_bin"], settings["bootstrap"], settings["seed"]
-    )
     n_docs = 0
-    for batch in doc_batches(doc_units_path, corpus.chunk_size):
+    for batch in doc_batches(doc_units_path, rows):
         theta = fit.theta[batch["unit"].to_numpy()]
         frame = pd.DataFrame(theta, columns=columns)
         frame.insert(0, "doc_id", batch["doc_id"].to_numpy())
@@ -515,18 +653,4 @@ def run_topics(
         n_docs += len(batch)
     doc_topics.close(["doc_id", *columns])
     framing.close(["doc_id", *share_columns])
-    prevalence.table().to_csv(outputs["prevalence"], index=False, float_format=TABLE_FLOAT)
-    topic_table(fit, settings["top_n"], names).to_csv(
-        outputs["topics"], index=False, float_format=TABLE_FLOAT
-    )
-    top = fit.top_words(10)
-    return {
-        "backend": settings["backend"],
-        "documents": n_docs,
-        "modelling_units": len(corpus),
-        "k": k,
-        "vocabulary": len(fit.vocabulary),
-        "npmi": round(float(npmi(top, corpus).mean()), 4),
-        "diversity": round(diversity(top), 4),
-        "seeded": {name: len(words) for name, words in zip(names, seeds, strict=True)},
-    }
+    return n_docs

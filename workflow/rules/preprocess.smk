@@ -30,10 +30,6 @@ rule topic_tokens:
     conda:
         "../envs/schemes.yaml"
     params:
-        stopwords=config["preprocess"]["stopwords"],
-        min_df=config["preprocess"]["min_df"],
-        max_df=config["preprocess"]["max_df"],
-        min_token_length=config["preprocess"]["min_token_length"],
-        phrases=config["preprocess"]["phrases"],
+        settings=rule_settings(schemes.topics.TopicTokensSettings),
     script:
         "../../scripts/rules/topic_tokens.py"

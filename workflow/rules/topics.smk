@@ -12,7 +12,7 @@ rule topic_units:
     conda:
         "../envs/schemes.yaml"
     params:
-        pool=config["topics"]["pool"],
+        settings=rule_settings(schemes.bow.TopicUnitsSettings),
     script:
         "../../scripts/rules/topic_units.py"
 
@@ -36,8 +36,7 @@ rule topic_selection:
     conda:
         "../envs/schemes.yaml"
     params:
-        settings=config["topics"],
-        lexicons=config["framing"]["lexicons"],
+        settings=rule_settings(schemes.topics.TopicSelectionSettings),
     script:
         "../../scripts/rules/topic_selection.py"
 
@@ -61,7 +60,6 @@ rule topics:
     conda:
         "../envs/schemes.yaml"
     params:
-        settings=config["topics"],
-        lexicons=config["framing"]["lexicons"],
+        settings=rule_settings(schemes.topics.TopicsSettings),
     script:
         "../../scripts/rules/topics.py"
