@@ -56,7 +56,9 @@ def main(argv=None) -> int:
     write_for_coders(updated, args.out)
     print(f"{args.out}: {changed} items changed by the re-check")
     if args.adjudication:
-        print(f"{args.adjudication}: {update_adjudication(args.adjudication, recheck)} rows updated")
+        print(
+            f"{args.adjudication}: {update_adjudication(args.adjudication, recheck)} rows updated"
+        )
     return 0
 
 
