@@ -383,7 +383,9 @@ RECHECK_COLUMNS = [
 ]
 
 
-def apply_recheck(codes: pd.DataFrame, recheck: pd.DataFrame, recoded: pd.DataFrame) -> pd.DataFrame:
+def apply_recheck(
+    codes: pd.DataFrame, recheck: pd.DataFrame, recoded: pd.DataFrame
+) -> pd.DataFrame:
     """Codes with a guide revision's re-check applied: changed items take the recoder's fields.
 
     ``recheck`` has one row per re-checked item (:data:`RECHECK_COLUMNS`):

@@ -419,6 +419,18 @@ def wave_reliability(inputs: dict, n_waves: int, *, seed: int) -> pd.DataFrame:
     )
 
 
+def with_other_estimator(table: pd.DataFrame, frames: dict, *, chosen: str) -> pd.DataFrame:
+    """The event table with the other estimator's rate and excess beside the chosen one's."""
+    for estimator in ESTIMATORS:
+        if estimator == chosen:
+            continue
+        other = event_table(frames[estimator]).set_index("event_id")
+        columns = ["rate_per_1000", "rate_low", "rate_high", "excess", "excess_low", "excess_high"]
+        renamed = other[columns].rename(columns={c: f"{c}_{estimator}" for c in columns})
+        table = table.join(renamed, on="event_id")
+    return table
+
+
 ESTIMATE_TEX_COLUMNS = {
     "rank": "Rank",
     "tier": "Tier",
@@ -465,6 +477,7 @@ def run_event_estimates(settings: EventEstimatesSettings, inputs: dict, outputs:
     table = rank_tiers(table, replicates).assign(
         label=lambda t: t["event_id"].map(events["label"]), estimator=settings.estimator
     )
+    table = with_other_estimator(table, frames, chosen=settings.estimator)
     table.to_csv(outputs["estimates"], index=False, float_format="%.4f")
     contrast = contrast_rows(table, [tuple(p) for p in settings.contrasts])
     contrast.to_csv(outputs["contrast"], index=False, float_format="%.4f")
