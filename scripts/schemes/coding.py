@@ -270,8 +270,9 @@ def build_gold(
 
     ``first`` codes every sampled item, ``second`` the double-coded subset,
     ``adjudication`` has one row per (item_id, field) disagreement with the
-    ``final`` code and a ``reason``. Where the adjudicated claim code is the
-    second coder's, that coder's accused, accuser and stance are taken too.
+    ``final`` code and a ``reason``. Where the adjudicated claim (or
+    anti-Western) code is the second coder's, that coder's accused, accuser
+    and stance are taken too.
     An optional ``stance`` column of the adjudication overrides the stance.
     A disagreement without an adjudication row is an error.
     """
@@ -296,10 +297,10 @@ def build_gold(
         gold.at[item, field] = row["final"]
         gold.at[item, "source"] = "adjudicated"
         if (
-            field == "claim"
+            field in ("claim", "anti_western")
             and row["final"]
-            == others.at[item, "claim"]
-            != first.set_index("item_id").at[item, "claim"]
+            == others.at[item, field]
+            != first.set_index("item_id").at[item, field]
         ):
             for column in ("accused", "accused_detail", "accuser", "stance", "reason"):
                 gold.at[item, column] = others.at[item, column]
