@@ -15,8 +15,10 @@ design is repeated: wave 1 drawn from the scores, coded (the population's
 codes), wave 2 allocated from wave 1's codes and drawn, both estimators
 (Horvitz-Thompson, difference) with each interval. Recorded: coverage of the
 95% intervals for every window's share, every event's excess and the type
-contrasts; bias; and the effective-sample-size gain over simple random
-sampling of the same number of items per domain.
+contrasts; coverage of the marginal and simultaneous 95% rank confidence
+sets (multiplier bootstrap, ``--rank-boot`` replicates); bias; and the
+effective-sample-size gain over simple random sampling of the same number of
+items per domain.
 
     python bench/design_coverage.py --replicates 1000
 
@@ -30,6 +32,7 @@ import argparse
 import platform
 import sys
 import time
+from itertools import product
 from pathlib import Path
 
 import numpy as np
@@ -51,12 +54,17 @@ from schemes.design import (  # noqa: E402
 )
 from schemes.estimate import (  # noqa: E402
     ESTIMATORS,
+    FALLBACKS,
     INTERVALS,
+    N_EFF_CAP,
+    N_EFF_FALLBACK,
     Wave,
     combine_waves,
     contrast_rows,
     domain_shares,
     event_table,
+    excess_replicates,
+    rank_tiers,
     wave_estimate,
 )
 from scipy.special import expit, logit  # noqa: E402
@@ -140,17 +148,44 @@ def simulate_once(scores, strata, domains, settings, codes):
         ),
         earlier=first,
     )
-    out = {}
-    for estimator in ESTIMATORS:
-        waves = [
-            wave_estimate(
-                Wave(w.pi, w.drawn, np.where(w.drawn, codes, np.nan), scores, domains.members),
-                estimator,
-            )
-            for w in (first, second)
-        ]
-        out[estimator] = combine_waves(waves, settings.wave_weight)
-    return out, second.drawn.sum()
+    waves = [
+        Wave(w.pi, w.drawn, np.where(w.drawn, codes, np.nan), scores, domains.members)
+        for w in (first, second)
+    ]
+    out = {
+        estimator: combine_waves([wave_estimate(w, estimator) for w in waves], settings.wave_weight)
+        for estimator in ESTIMATORS
+    }
+    return out, waves
+
+
+def rank_coverage(waves, domains, estimate, truth_events, *, estimator, settings, n_boot):
+    """Whether each event's marginal rank set, and the simultaneous set, hold its true rank.
+
+    Tied true excesses (windows without claims) may take any rank of their tie.
+    """
+    events = event_table(domain_shares(domains.table, estimate, "wilson"))
+    replicates = excess_replicates(
+        waves,
+        domains.table,
+        estimator=estimator,
+        wave_weight=settings.wave_weight,
+        n_boot=n_boot,
+        seed=settings.seed,
+    )
+    ranked = rank_tiers(events, replicates).set_index("event_id").reindex(truth_events.index)
+    true = truth_events["excess"].round(9)
+    best = true.rank(ascending=False, method="min")
+    worst = true.rank(ascending=False, method="max")
+    marginal = (ranked["rank_low"] <= worst) & (best <= ranked["rank_high"])
+    simultaneous = (ranked["rank_simultaneous_low"] <= worst) & (
+        best <= ranked["rank_simultaneous_high"]
+    )
+    return {
+        "rank_marginal_covered": marginal.to_numpy(),
+        "rank_simultaneous_covered": bool(simultaneous.all()),
+        "rank_set_width": float((ranked["rank_high"] - ranked["rank_low"] + 1).mean()),
+    }
 
 
 def truth_table(domains, truth: np.ndarray, pairs) -> tuple[pd.DataFrame, pd.Series]:
@@ -180,9 +215,11 @@ def inside(low, value, high) -> np.ndarray:
     return (low <= value + 1e-9) & (value - 1e-9 <= high)
 
 
-def score_replicate(estimate, truth_events, truth_contrasts, domains, pairs, method) -> dict:
+def score_replicate(
+    estimate, truth_events, truth_contrasts, domains, pairs, method, *, fallback, cap
+) -> dict:
     """One replicate through the shipped code path (domain_shares, event_table, contrast_rows)."""
-    shares = domain_shares(domains.table, estimate, method)
+    shares = domain_shares(domains.table, estimate, method, fallback=fallback, cap=cap)
     events = event_table(shares).set_index("event_id").reindex(truth_events.index)
     contrast = contrast_rows(events.reset_index(), pairs)
     row = {
@@ -228,18 +265,33 @@ def run(args):
             truth = truth_table(domains, codes @ domains.members.astype(float), pairs)
             for _ in range(args.replicates // args.populations):
                 seeded = settings.replace(seed=int(rng.integers(1 << 30)))
-                estimates, n_coded = simulate_once(scores, strata, domains, seeded, codes)
+                estimates, waves = simulate_once(scores, strata, domains, seeded, codes)
+                n_coded = waves[-1].drawn.sum()
                 for estimator, estimate in estimates.items():
-                    for method in INTERVALS:
-                        row = score_replicate(estimate, *truth, domains, pairs, method)
+                    ranks = rank_coverage(
+                        waves,
+                        domains,
+                        estimate,
+                        truth[0],
+                        estimator=estimator,
+                        settings=seeded,
+                        n_boot=args.rank_boot,
+                    )
+                    for method, fallback, cap in product(args.intervals, args.fallbacks, args.caps):
+                        row = score_replicate(
+                            estimate, *truth, domains, pairs, method, fallback=fallback, cap=cap
+                        )
                         records.append(
                             {
                                 "prevalence": prevalence,
                                 "estimator": estimator,
                                 "interval": method,
+                                "fallback": fallback,
+                                "cap": cap,
                                 "total_coded": int(n_coded),
                                 "true_rate": truth[0]["rate"].to_numpy(),
                                 "positives": truth[0]["positives"].to_numpy(),
+                                **ranks,
                                 **row,
                             }
                         )
@@ -267,6 +319,9 @@ def summary_row(group: pd.DataFrame, n_items: np.ndarray) -> dict:
         if positive.any()
         else np.nan,
         "excess_coverage": float(np.vstack(group["excess_covered"]).mean()),
+        "rank_marginal_coverage": float(np.vstack(group["rank_marginal_covered"]).mean()),
+        "rank_simultaneous_coverage": float(group["rank_simultaneous_covered"].mean()),
+        "rank_set_width_mean": float(group["rank_set_width"].mean()),
         "rate_bias_per_1000": float(errors.mean()),
         "rate_rmse_per_1000": float(np.sqrt(mse.mean())),
         "ess_gain_median": float(np.nanmedian(gain)),
@@ -285,14 +340,16 @@ def summarise(records, domains) -> pd.DataFrame:
     frame = pd.DataFrame(records)
     n_items = domains.table.loc[domains.table["kind"] == "window", "n_items"].to_numpy(float)
     rows = []
-    for (prevalence, estimator, interval), group in frame.groupby(
-        ["prevalence", "estimator", "interval"], sort=True
+    for (prevalence, estimator, interval, fallback, cap), group in frame.groupby(
+        ["prevalence", "estimator", "interval", "fallback", "cap"], sort=True
     ):
         rows.append(
             {
                 "prevalence": prevalence,
                 "estimator": estimator,
                 "interval": interval,
+                "fallback": fallback,
+                "cap": cap,
                 **summary_row(group, n_items),
             }
         )
@@ -301,7 +358,12 @@ def summarise(records, domains) -> pd.DataFrame:
 
 def write_markdown(summary: pd.DataFrame, path: str, *, args, slope: float, seconds: float) -> None:
     """The committed summary: how it was run, and the coverage tables."""
-    chosen = summary[(summary["estimator"] == "difference") & (summary["interval"] == "wilson")]
+    chosen = summary[
+        (summary["estimator"] == "difference")
+        & (summary["interval"] == "wilson")
+        & (summary["fallback"] == N_EFF_FALLBACK)
+        & (summary["cap"] == N_EFF_CAP)
+    ]
     lines = [
         "# Coverage of the design-based event estimates (simulation)",
         "",
@@ -335,6 +397,18 @@ def main(argv=None) -> int:
     parser.add_argument("--replicates", type=int, default=1000, help="per prevalence")
     parser.add_argument("--populations", type=int, default=10, help="per prevalence")
     parser.add_argument("--sd-event", type=float, default=0.5)
+    parser.add_argument("--intervals", nargs="+", default=list(INTERVALS), choices=INTERVALS)
+    parser.add_argument("--fallbacks", nargs="+", default=list(FALLBACKS), choices=FALLBACKS)
+    parser.add_argument(
+        "--rank-boot", type=int, default=200, help="bootstrap replicates of the rank sets"
+    )
+    parser.add_argument(
+        "--caps",
+        type=float,
+        nargs="+",
+        default=[N_EFF_CAP],
+        help="caps of the effective size (times the domain's size) to compare",
+    )
     parser.add_argument("--seed", type=int, default=20261206)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "design_coverage"))
     args = parser.parse_args(argv)

@@ -63,6 +63,25 @@ def test_pipeline_runs_on_real_corpus(name, tmp_path):
         choice = pd.read_csv(results / "validation" / "measure_choice.csv")
         chosen = choice.loc[choice["chosen"] == 1, "doc_measure"]
         assert len(chosen) == 1 and chosen.iloc[0] == shipped["events"]["doc_measure"]
+        if shipped.get("design", {}).get("waves"):
+            check_design_estimates(results, shipped["design"]["waves"])
+
+
+def check_design_estimates(results, waves):
+    """The shipped coded waves, checked by the run against the re-built study, give estimates
+    for every window of their design, with intervals around them."""
+    coded = [w for w in waves if w.get("labels")]
+    domains = pd.read_csv(ROOT / coded[-1]["design"].replace("_design.csv.gz", "_domains.csv"))
+    estimates = pd.read_csv(results / "tables" / "event_estimates.csv")
+    assert set(estimates["event_id"]) == set(domains.loc[domains["kind"] == "window", "event_id"])
+    assert (estimates["rate_low"] <= estimates["rate_per_1000"]).all()
+    assert (estimates["rate_per_1000"] <= estimates["rate_high"]).all()
+    assert (estimates["excess_low"] <= estimates["excess"]).all()
+    assert (estimates["excess"] <= estimates["excess_high"]).all()
+    assert estimates["rank_low"].le(estimates["rank"]).all()
+    reliability = pd.read_csv(results / "validation" / "wave_reliability.csv")
+    assert set(reliability["wave"]) == set(range(1, len(coded) + 1))
+    assert (reliability["krippendorff_alpha"] > 0.7).all()
 
 
 def check_validation_report(folder):

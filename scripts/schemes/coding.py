@@ -298,9 +298,7 @@ def build_gold(
         gold.at[item, "source"] = "adjudicated"
         if (
             field in ("claim", "anti_western")
-            and row["final"]
-            == others.at[item, field]
-            != first.set_index("item_id").at[item, field]
+            and row["final"] == others.at[item, field] != first.set_index("item_id").at[item, field]
         ):
             for column in ("accused", "accused_detail", "accuser", "stance", "reason"):
                 gold.at[item, column] = others.at[item, column]

@@ -45,7 +45,7 @@ from scipy.stats import beta, norm
 from schemes.catalogue import load_events
 from schemes.coding import check_adjudication, read_item_codes, reliability
 from schemes.design import DesignFileError, DesignSettings, frozen_wave, study_items, wave_codes
-from schemes.ranks import rank_confidence_sets
+from schemes.ranks import rank_confidence_sets, significantly_larger
 from schemes.settings import key
 from schemes.tables import booktabs
 from schemes.textnorm import read_from_coders
@@ -61,6 +61,13 @@ INTERVALS = ("wald", "wilson", "clopper_pearson")
 # 6x: 0.94-0.97; no cap: 0.90-0.93); the committed simulation then checks it
 # on fresh seeds.
 N_EFF_CAP = 4.0
+# What the effective size falls back to where the variance estimate says
+# nothing (no coded positive in the domain): Kish's effective size of the
+# domain's weights, or the number of coded items (a design effect of 1, as
+# SAS PROC SURVEYFREQ does for a share of 0). Compared by simulation in
+# bench/design_coverage.py.
+FALLBACKS = ("kish", "coded")
+N_EFF_FALLBACK = "kish"
 
 
 @dataclass(frozen=True)
@@ -81,11 +88,13 @@ class Wave:
 
 @dataclass(frozen=True)
 class DomainEstimate:
-    """Per domain: estimated total, its variance, coded items, Kish's effective size."""
+    """Per domain: estimated total, its variance, coded items and coded positives, Kish's
+    effective size."""
 
     total: np.ndarray
     variance: np.ndarray
     n_coded: np.ndarray
+    positives: np.ndarray
     kish_n: np.ndarray
 
 
@@ -105,7 +114,7 @@ def wave_estimate(wave: Wave, estimator: str) -> DomainEstimate:
     variance = ((1 - pi) * residual**2 / pi**2) @ members[s]
     weights = 1 / pi
     kish = (weights @ members[s]) ** 2 / np.maximum(weights**2 @ members[s], 1e-12)
-    return DomainEstimate(total, variance, members[s].sum(axis=0), kish)
+    return DomainEstimate(total, variance, members[s].sum(axis=0), y @ members[s], kish)
 
 
 def combine_waves(estimates: list[DomainEstimate], wave_weight: float) -> DomainEstimate:
@@ -119,21 +128,31 @@ def combine_waves(estimates: list[DomainEstimate], wave_weight: float) -> Domain
     return DomainEstimate(
         total=lam * first.total + (1 - lam) * second.total,
         variance=lam**2 * first.variance + (1 - lam) ** 2 * second.variance,
-        # wave 2's design carries wave 1's items: its count is the combined one
+        # wave 2's design carries wave 1's items: its counts are the combined ones
         n_coded=second.n_coded,
+        positives=second.positives,
         kish_n=1 / (lam**2 / first.kish_n + (1 - lam) ** 2 / second.kish_n),
     )
 
 
-def effective_n(share: np.ndarray, variance: np.ndarray, *, kish_n, cap) -> np.ndarray:
+def effective_n(
+    share: np.ndarray, variance: np.ndarray, *, kish_n, cap, positives=None
+) -> np.ndarray:
     """Korn & Graubard's effective sample size of a share, at most ``cap``.
 
-    ``share (1 - share) / variance``; where the share is 0 or 1 (or the
-    variance 0), Kish's effective size of the weights.
+    ``share (1 - share) / variance``; Kish's effective size of the weights
+    where that says nothing: the share is 0 or 1, the variance 0, or the
+    domain's sample holds no coded positive (``positives``). Without a
+    positive the variance estimate cannot see the claims the sample missed
+    (it is 0 for Horvitz-Thompson and only the surrogate's own spread for the
+    difference estimator), so every such domain gets the same fallback,
+    whatever the sign of its tiny difference estimate.
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         n = share * (1 - share) / variance
     inside = (share > 0) & (share < 1) & (variance > 0) & np.isfinite(n)
+    if positives is not None:
+        inside &= np.asarray(positives) > 0
     n = np.where(inside, n, kish_n)
     return np.clip(n, 1.0, np.maximum(cap, 1.0))
 
@@ -160,17 +179,23 @@ def share_interval(
     raise ValueError(f"interval must be one of {INTERVALS}, not {method!r}")
 
 
-def mover(estimates, lows, highs, *, coefficients) -> tuple[float, float]:
+def mover(estimates, lows, highs, *, coefficients):
     """MOVER interval of ``sum c_k theta_k`` from each term's own interval (Zou & Donner 2008).
 
-    The terms are taken as independent; each keeps its asymmetric interval.
+    The terms (last axis) are taken as independent; each keeps its
+    asymmetric interval. Arrays of shape (rows, terms) give one interval per
+    row.
     """
     c = np.asarray(coefficients, float)
     theta, low, high = (np.asarray(a, float) for a in (estimates, lows, highs))
-    point = float(c @ theta)
+    point = (c * theta).sum(axis=-1)
     down = np.where(c > 0, theta - low, high - theta) * np.abs(c)
     up = np.where(c > 0, high - theta, theta - low) * np.abs(c)
-    return point - float(np.sqrt((down**2).sum())), point + float(np.sqrt((up**2).sum()))
+    lower = point - np.sqrt((down**2).sum(axis=-1))
+    upper = point + np.sqrt((up**2).sum(axis=-1))
+    if np.ndim(point) == 0:
+        return float(lower), float(upper)
+    return lower, upper
 
 
 def multiplier_replicates(wave: Wave, estimator: str, *, n_boot: int, seed: int) -> np.ndarray:
@@ -192,22 +217,32 @@ def multiplier_replicates(wave: Wave, estimator: str, *, n_boot: int, seed: int)
     return base[None, :] + (z * (np.sqrt(1 - pi) * residual / pi)[None, :]) @ members
 
 
-def rounded_outward(low, high, n_items):
-    """Share bounds widened to whole items: the estimand is a count of items, 0..N."""
-    return np.floor(low * n_items + 1e-9) / n_items, np.ceil(high * n_items - 1e-9) / n_items
-
-
-def domain_shares(domains: pd.DataFrame, estimate: DomainEstimate, method: str) -> pd.DataFrame:
+def domain_shares(
+    domains: pd.DataFrame,
+    estimate: DomainEstimate,
+    method: str,
+    *,
+    fallback: str = N_EFF_FALLBACK,
+    cap: float = N_EFF_CAP,
+) -> pd.DataFrame:
     """Per domain: the share with its interval, standard error and design effect.
 
-    The effective size is capped at ``N_EFF_CAP`` times the domain's size;
-    the bounds are rounded outward to whole items (the estimand is a count
-    of items, 0..N).
+    The effective size is capped at ``cap`` times the domain's size and
+    falls back to ``fallback`` (one of ``FALLBACKS``) where no coded
+    positive informs it.
     """
+    if fallback not in FALLBACKS:
+        raise ValueError(f"fallback must be one of {FALLBACKS}, not {fallback!r}")
     n = domains["n_items"].to_numpy(float)
     share, variance = estimate.total / n, estimate.variance / n**2
-    n_eff = effective_n(share, variance, kish_n=estimate.kish_n, cap=N_EFF_CAP * n)
-    low, high = rounded_outward(*share_interval(share, variance, n_eff, method=method), n)
+    n_eff = effective_n(
+        share,
+        variance,
+        kish_n=estimate.kish_n if fallback == "kish" else estimate.n_coded.astype(float),
+        cap=cap * n,
+        positives=estimate.positives,
+    )
+    low, high = share_interval(share, variance, n_eff, method=method)
     return domains.assign(
         n_coded=estimate.n_coded.astype(int),
         share=share,
@@ -226,38 +261,33 @@ def event_table(shares: pd.DataFrame) -> pd.DataFrame:
     """
     window = shares[shares["kind"] == "window"].set_index("event_id")
     base = shares[shares["kind"] == "baseline"].set_index("event_id").reindex(window.index)
-    rows = []
-    for event_id, w in window.iterrows():
-        b = base.loc[event_id]
-        low, high = mover(
-            [w["share"], b["share"]],
-            [w["share_low"], b["share_low"]],
-            [w["share_high"], b["share_high"]],
-            coefficients=[1, -1],
-        )
-        rows.append(
-            {
-                "event_id": event_id,
-                "type": w["type"],
-                "n_items": int(w["n_items"]),
-                "n_coded": int(w["n_coded"]),
-                "rate_per_1000": 1000 * w["share"],
-                "rate_low": 1000 * w["share_low"],
-                "rate_high": 1000 * w["share_high"],
-                "design_effect": w["design_effect"],
-                "baseline_kind": b["baseline_kind"],
-                "baseline_items": int(b["n_items"]),
-                "baseline_coded": int(b["n_coded"]),
-                "baseline_rate": 1000 * b["share"],
-                "baseline_low": 1000 * b["share_low"],
-                "baseline_high": 1000 * b["share_high"],
-                "excess": 1000 * (w["share"] - b["share"]),
-                "excess_low": 1000 * low,
-                "excess_high": 1000 * high,
-                "excess_se": 1000 * float(np.hypot(w["se"], b["se"])),
-            }
-        )
-    return pd.DataFrame(rows)
+    pair = {
+        column: np.column_stack([window[column], base[column]])
+        for column in ("share", "share_low", "share_high")
+    }
+    low, high = mover(pair["share"], pair["share_low"], pair["share_high"], coefficients=[1, -1])
+    return pd.DataFrame(
+        {
+            "event_id": window.index,
+            "type": window["type"].to_numpy(),
+            "n_items": window["n_items"].to_numpy(int),
+            "n_coded": window["n_coded"].to_numpy(int),
+            "rate_per_1000": 1000 * window["share"].to_numpy(),
+            "rate_low": 1000 * window["share_low"].to_numpy(),
+            "rate_high": 1000 * window["share_high"].to_numpy(),
+            "design_effect": window["design_effect"].to_numpy(),
+            "baseline_kind": base["baseline_kind"].to_numpy(),
+            "baseline_items": base["n_items"].to_numpy(int),
+            "baseline_coded": base["n_coded"].to_numpy(int),
+            "baseline_rate": 1000 * base["share"].to_numpy(),
+            "baseline_low": 1000 * base["share_low"].to_numpy(),
+            "baseline_high": 1000 * base["share_high"].to_numpy(),
+            "excess": 1000 * (window["share"] - base["share"]).to_numpy(),
+            "excess_low": 1000 * low,
+            "excess_high": 1000 * high,
+            "excess_se": 1000 * np.hypot(window["se"], base["se"]).to_numpy(),
+        }
+    )
 
 
 def contrast_rows(events: pd.DataFrame, pairs, level: float = 0.95) -> pd.DataFrame:
@@ -333,24 +363,31 @@ def excess_replicates(
 def rank_tiers(events: pd.DataFrame, replicates: np.ndarray, alpha: float = 0.05) -> pd.DataFrame:
     """Ranks by excess with marginal and simultaneous rank sets, and tiers.
 
-    A tier gathers events whose marginal rank sets overlap, directly or
-    through another event of the tier: their order is not separable.
+    An event's tier is one more than the highest tier among the events
+    significantly above it (the comparisons behind its marginal rank set):
+    tier 1 holds the events that no other event is significantly above, tier
+    2 those below some tier-1 event only, and so on. An event too uncertain
+    to be told apart from any other stays in tier 1 without pulling the
+    others into it.
     """
-    sets = rank_confidence_sets(events["excess"].to_numpy(float), replicates, alpha)
-    out = events.assign(
-        rank=events["excess"].rank(ascending=False, method="min").astype(int),
-        rank_low=sets["marginal_low"],
-        rank_high=sets["marginal_high"],
-        rank_simultaneous_low=sets["simultaneous_low"],
-        rank_simultaneous_high=sets["simultaneous_high"],
-    ).sort_values(["rank", "event_id"])
-    tier, reach, tiers = 0, 0, []
-    for low, high in zip(out["rank_low"], out["rank_high"], strict=True):
-        if not tiers or low > reach:
-            tier += 1
-        reach = max(reach, high)
-        tiers.append(tier)
-    return out.assign(tier=tiers).reset_index(drop=True)
+    excess = events["excess"].to_numpy(float)
+    sets = rank_confidence_sets(excess, replicates, alpha)
+    larger = significantly_larger(excess, replicates, alpha)
+    tiers = np.zeros(len(excess), dtype=int)
+    for j in np.argsort(-excess, kind="stable"):
+        tiers[j] = 1 + (tiers[larger[j]].max() if larger[j].any() else 0)
+    return (
+        events.assign(
+            rank=events["excess"].rank(ascending=False, method="min").astype(int),
+            rank_low=sets["marginal_low"],
+            rank_high=sets["marginal_high"],
+            rank_simultaneous_low=sets["simultaneous_low"],
+            rank_simultaneous_high=sets["simultaneous_high"],
+            tier=tiers,
+        )
+        .sort_values(["rank", "event_id"])
+        .reset_index(drop=True)
+    )
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,21 @@ def _rank_bounds(diff: np.ndarray, se: np.ndarray, crit: np.ndarray):
     return 1 + larger.sum(axis=1), p - smaller.sum(axis=1)
 
 
+def significantly_larger(theta, draws, alpha: float = 0.05) -> np.ndarray:
+    """(p x p) booleans: ``[j, k]`` is True when population k is significantly larger than j.
+
+    These are the comparisons behind j's marginal rank set (its lower bound
+    is 1 + the row's count).
+    """
+    theta = np.asarray(theta, dtype=float)
+    p = len(theta)
+    if p < 2:
+        return np.zeros((p, p), dtype=bool)
+    diff, se, t = _studentised(theta, np.asarray(draws, dtype=float))
+    crit = np.quantile(t.max(axis=2), 1 - alpha, axis=0)
+    return (diff - crit[:, None] * se > 0) & ~np.eye(p, dtype=bool)
+
+
 def rank_confidence_sets(theta, draws, alpha: float = 0.05):
     """Marginal and simultaneous rank confidence sets.
 
