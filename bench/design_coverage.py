@@ -65,6 +65,7 @@ from schemes.estimate import (  # noqa: E402
     event_table,
     excess_replicates,
     rank_tiers,
+    total_replicates,
     wave_estimate,
 )
 from scipy.special import expit, logit  # noqa: E402
@@ -159,21 +160,17 @@ def simulate_once(scores, strata, domains, settings, codes):
     return out, waves
 
 
-def rank_coverage(waves, domains, estimate, truth_events, *, estimator, settings, n_boot):
+def rank_coverage(shares, totals, truth_events, *, seed) -> dict:
     """Whether each event's marginal rank set, and the simultaneous set, hold its true rank.
 
     Tied true excesses (windows without claims) may take any rank of their tie.
     """
-    events = event_table(domain_shares(domains.table, estimate, "wilson"))
-    replicates = excess_replicates(
-        waves,
-        domains.table,
-        estimator=estimator,
-        wave_weight=settings.wave_weight,
-        n_boot=n_boot,
-        seed=settings.seed,
+    replicates = excess_replicates(totals, shares, seed=seed)
+    ranked = (
+        rank_tiers(event_table(shares), replicates)
+        .set_index("event_id")
+        .reindex(truth_events.index)
     )
-    ranked = rank_tiers(events, replicates).set_index("event_id").reindex(truth_events.index)
     true = truth_events["excess"].round(9)
     best = true.rank(ascending=False, method="min")
     worst = true.rank(ascending=False, method="max")
@@ -216,9 +213,10 @@ def inside(low, value, high) -> np.ndarray:
 
 
 def score_replicate(
-    estimate, truth_events, truth_contrasts, domains, pairs, method, *, fallback, cap
+    estimate, truth_events, truth_contrasts, domains, pairs, method, *, fallback, cap, ranks
 ) -> dict:
-    """One replicate through the shipped code path (domain_shares, event_table, contrast_rows)."""
+    """One replicate through the shipped code path (domain_shares, event_table, contrast_rows;
+    with ``ranks``, a dict of rank_coverage's arguments, the rank sets too)."""
     shares = domain_shares(domains.table, estimate, method, fallback=fallback, cap=cap)
     events = event_table(shares).set_index("event_id").reindex(truth_events.index)
     contrast = contrast_rows(events.reset_index(), pairs)
@@ -231,6 +229,7 @@ def score_replicate(
             events["excess_low"], truth_events["excess"], events["excess_high"]
         ).to_numpy(),
         "n_coded": events["n_coded"].to_numpy(),
+        **(rank_coverage(shares, **ranks) if ranks else {}),
     }
     for c, name in zip(contrast.itertuples(index=False), truth_contrasts.index, strict=True):
         true = truth_contrasts[name]
@@ -268,18 +267,27 @@ def run(args):
                 estimates, waves = simulate_once(scores, strata, domains, seeded, codes)
                 n_coded = waves[-1].drawn.sum()
                 for estimator, estimate in estimates.items():
-                    ranks = rank_coverage(
-                        waves,
-                        domains,
-                        estimate,
-                        truth[0],
-                        estimator=estimator,
-                        settings=seeded,
-                        n_boot=args.rank_boot,
-                    )
+                    ranks = {
+                        "totals": total_replicates(
+                            waves,
+                            estimator=estimator,
+                            wave_weight=seeded.wave_weight,
+                            n_boot=args.rank_boot,
+                            seed=seeded.seed,
+                        ),
+                        "truth_events": truth[0],
+                        "seed": seeded.seed,
+                    }
                     for method, fallback, cap in product(args.intervals, args.fallbacks, args.caps):
                         row = score_replicate(
-                            estimate, *truth, domains, pairs, method, fallback=fallback, cap=cap
+                            estimate,
+                            *truth,
+                            domains,
+                            pairs,
+                            method,
+                            fallback=fallback,
+                            cap=cap,
+                            ranks=ranks if method == "wilson" else None,
                         )
                         records.append(
                             {
@@ -291,12 +299,22 @@ def run(args):
                                 "total_coded": int(n_coded),
                                 "true_rate": truth[0]["rate"].to_numpy(),
                                 "positives": truth[0]["positives"].to_numpy(),
-                                **ranks,
                                 **row,
                             }
                         )
             print(f"prevalence {prevalence}: population {pop + 1} done", flush=True)
     return records, domains, slope
+
+
+def rank_summary(group: pd.DataFrame) -> dict:
+    """Coverage of the rank sets (computed with Wilson intervals only)."""
+    if "rank_set_width" not in group or group["rank_set_width"].isna().all():
+        return {}
+    return {
+        "rank_marginal_coverage": float(np.vstack(group["rank_marginal_covered"]).mean()),
+        "rank_simultaneous_coverage": float(group["rank_simultaneous_covered"].mean()),
+        "rank_set_width_mean": float(group["rank_set_width"].mean()),
+    }
 
 
 def summary_row(group: pd.DataFrame, n_items: np.ndarray) -> dict:
@@ -319,9 +337,7 @@ def summary_row(group: pd.DataFrame, n_items: np.ndarray) -> dict:
         if positive.any()
         else np.nan,
         "excess_coverage": float(np.vstack(group["excess_covered"]).mean()),
-        "rank_marginal_coverage": float(np.vstack(group["rank_marginal_covered"]).mean()),
-        "rank_simultaneous_coverage": float(group["rank_simultaneous_covered"].mean()),
-        "rank_set_width_mean": float(group["rank_set_width"].mean()),
+        **rank_summary(group),
         "rate_bias_per_1000": float(errors.mean()),
         "rate_rmse_per_1000": float(np.sqrt(mse.mean())),
         "ess_gain_median": float(np.nanmedian(gain)),

@@ -54,18 +54,23 @@ ESTIMATORS = ("ht", "difference")
 INTERVALS = ("wald", "wilson", "clopper_pearson")
 # Korn & Graubard's effective size of a share is capped at this many times the
 # domain's size: an underestimated variance (rare claims in sparsely sampled
-# bands) then cannot give an implausibly narrow interval. Chosen on a pilot
-# simulation with its own seeds (bench/design_coverage.py's populations): the
-# cap at which coverage at 1% and 3% prevalence came closest to 95% without
-# falling below 93% for windows or baselines (1x: 0.99-1.00, 4x: 0.95-0.98,
-# 6x: 0.94-0.97; no cap: 0.90-0.93); the committed simulation then checks it
-# on fresh seeds.
-N_EFF_CAP = 4.0
+# bands) then cannot give an implausibly narrow interval. Chosen on pilot
+# simulations with their own seeds (bench/design_coverage.py --seed 777 and
+# 778, 200 replicates per prevalence, 4 populations): with the cap at 1, 2, 4,
+# 8 and none, coverage of the difference estimator's Wilson intervals at 1%
+# and 3% prevalence was 0.96-0.99, 0.95-0.98, 0.90-0.94, 0.86-0.89 and
+# 0.74-0.84; 2 is the only cap that stayed within 0.93-0.97 at both. The
+# committed simulation (seed 20261206) then checks it on fresh populations.
+N_EFF_CAP = 2.0
 # What the effective size falls back to where the variance estimate says
 # nothing (no coded positive in the domain): Kish's effective size of the
 # domain's weights, or the number of coded items (a design effect of 1, as
-# SAS PROC SURVEYFREQ does for a share of 0). Compared by simulation in
-# bench/design_coverage.py.
+# SAS PROC SURVEYFREQ does for a share of 0). The pilots could not tell them
+# apart on the coverage of shares (identical to 0.001); Kish's, which counts
+# the unequal weights that leave low-score items sparsely coded, kept the
+# contrasts' coverage at or above 0.95 where the other fell to 0.93, so it
+# is the default. Wider: a window with no coded positive gets about [0, 150]
+# per 1,000 instead of [0, 25].
 FALLBACKS = ("kish", "coded")
 N_EFF_FALLBACK = "kish"
 
@@ -229,7 +234,12 @@ def domain_shares(
 
     The effective size is capped at ``cap`` times the domain's size and
     falls back to ``fallback`` (one of ``FALLBACKS``) where no coded
-    positive informs it.
+    positive informs it. A domain whose sample holds no coded positive gets
+    the interval of an observed share of 0 (from 0 up): a difference
+    estimate a hair above 0 there is the surrogate's mass, not evidence of
+    a claim. Shares are reported truncated to [0, 1] (the difference
+    estimator dips below 0 by the surrogate's mass of the coded items when
+    none is positive).
     """
     if fallback not in FALLBACKS:
         raise ValueError(f"fallback must be one of {FALLBACKS}, not {fallback!r}")
@@ -242,10 +252,12 @@ def domain_shares(
         cap=cap * n,
         positives=estimate.positives,
     )
-    low, high = share_interval(share, variance, n_eff, method=method)
+    observed = np.where(estimate.positives > 0, share, 0.0)
+    low, high = share_interval(observed, variance, n_eff, method=method)
     return domains.assign(
         n_coded=estimate.n_coded.astype(int),
-        share=share,
+        positives=estimate.positives.astype(int),
+        share=np.clip(share, 0.0, 1.0),
         se=np.sqrt(variance),
         share_low=low,
         share_high=high,
@@ -331,31 +343,38 @@ def contrast_rows(events: pd.DataFrame, pairs, level: float = 0.95) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def excess_replicates(
-    waves: list[Wave],
-    domains: pd.DataFrame,
-    *,
-    estimator: str,
-    wave_weight: float,
-    n_boot: int,
-    seed: int,
+def total_replicates(
+    waves: list[Wave], *, estimator: str, wave_weight: float, n_boot: int, seed: int
 ) -> np.ndarray:
-    """(n_boot x events) multiplier-bootstrap replicates of every event's excess (per 1,000).
-
-    Waves are replicated independently and combined like the estimates.
-    """
+    """(n_boot x domains) multiplier-bootstrap replicates of the domain totals of the waves,
+    replicated independently and combined like the estimates."""
     totals = [
         multiplier_replicates(wave, estimator, n_boot=n_boot, seed=seed + k)
         for k, wave in enumerate(waves)
     ]
-    total = (
-        totals[0] if len(totals) == 1 else wave_weight * totals[0] + (1 - wave_weight) * totals[1]
-    )
-    share = total / domains["n_items"].to_numpy(float)[None, :]
-    window = np.flatnonzero(domains["kind"].to_numpy() == "window")
+    if len(totals) == 1:
+        return totals[0]
+    return wave_weight * totals[0] + (1 - wave_weight) * totals[1]
+
+
+def excess_replicates(totals: np.ndarray, shares: pd.DataFrame, *, seed: int) -> np.ndarray:
+    """(n_boot x events) replicates of every event's excess (per 1,000) from domain totals.
+
+    Each domain's replicates spread at least as widely as its interval in
+    ``shares`` (:func:`domain_shares`) says: an independent normal term
+    makes up the difference, so a domain with no coded positive, whose
+    variance estimate cannot see the claims its sample missed, is not
+    taken as precise by the rank sets.
+    """
+    share = totals / shares["n_items"].to_numpy(float)[None, :]
+    z = norm.ppf(0.975)
+    wanted = ((shares["share_high"] - shares["share_low"]).to_numpy(float) / (2 * z)) ** 2
+    extra = np.sqrt(np.maximum(wanted - share.var(axis=0, ddof=1), 0.0))
+    share = share + np.random.default_rng([seed, 1]).standard_normal(share.shape) * extra
+    window = np.flatnonzero(shares["kind"].to_numpy() == "window")
     base = [
-        int(np.flatnonzero((domains["event_id"] == e) & (domains["kind"] == "baseline"))[0])
-        for e in domains["event_id"].to_numpy()[window]
+        int(np.flatnonzero((shares["event_id"] == e) & (shares["kind"] == "baseline"))[0])
+        for e in shares["event_id"].to_numpy()[window]
     ]
     return 1000 * (share[:, window] - share[:, base])
 
@@ -503,14 +522,14 @@ def run_event_estimates(settings: EventEstimatesSettings, inputs: dict, outputs:
         outputs["domains"], index=False, float_format="%.6f"
     )
     table = event_table(frames[settings.estimator])
-    replicates = excess_replicates(
+    totals = total_replicates(
         waves,
-        domains.table,
         estimator=settings.estimator,
         wave_weight=settings.wave_weight,
         n_boot=settings.bootstrap,
         seed=settings.seed,
     )
+    replicates = excess_replicates(totals, frames[settings.estimator], seed=settings.seed)
     table = rank_tiers(table, replicates).assign(
         label=lambda t: t["event_id"].map(events["label"]), estimator=settings.estimator
     )
