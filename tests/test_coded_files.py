@@ -130,8 +130,10 @@ def test_a_coder_file_of_another_design_is_refused(tmp_path):
     second = write_codes(tmp_path / "b.csv", ids[:10])
     a, b = check_coder_files([first, second], set(ids), design=path)
     assert len(a) == 60 and len(b) == 10
-    other = write_codes(tmp_path / "b.csv", [f"x{i}" for i in range(10)])
-    with pytest.raises(CodedFileError, match=r"b\.csv, line 2: item_id 'x0' is not in the design"):
+    other = write_codes(tmp_path / "other.csv", [f"x{i}" for i in range(10)])
+    with pytest.raises(
+        CodedFileError, match=r"other\.csv, line 2: item_id 'x0' is not in the design"
+    ):
         check_coder_files([first, other], set(ids), design=path)
     # the two coders must share items: a reliability table over no item is refused
     write_codes(tmp_path / "a.csv", ids[10:])

@@ -177,6 +177,7 @@ def test_coded_files_are_checked_before_the_dag(tmp_path):
 def test_optional_columns_the_user_did_not_map_are_left_out():
     config = shipped()
     user = {"corpus": {"name": "mine", "columns": {"id": "id", "date": "d", "text": "body"}}}
+    config["corpus"]["columns"].update(user["corpus"]["columns"])  # as Snakemake merges them
     columns = leave_out_unmapped_columns(config, user)["corpus"]["columns"]
     assert columns == {"id": "id", "date": "d", "text": "body", "title": "", "source": ""}
     # an explicit mapping stays (and ingest refuses it when the field is missing)
@@ -221,3 +222,36 @@ def test_a_corpus_swapped_for_an_older_file_re_runs_ingest(tmp_path):
     dry = run_snakemake("-n", target, "--configfile", str(config), cwd=work, timeout=120)
     message = dry.stdout + dry.stderr
     assert "Nothing to be done" not in message and "rule ingest" in message
+
+
+def test_the_readme_says_how_to_recover_after_ctrl_c():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("**A run that was killed**")
+    paragraph = readme[start : readme.index("\n\n", readme.index("rerun-incomplete", start))]
+    for words in ("Ctrl-C", "snakemake --unlock", "snakemake --rerun-incomplete"):
+        assert words in paragraph, words
+
+
+def test_a_contrast_left_without_covered_events_stops_the_catalogue(tmp_path):
+    from schemes.catalogue import EventCatalogueError, EventCatalogueSettings, run_event_catalogue
+
+    # documents to the end of October 2003: the Rose revolution's window is not covered,
+    # and no other colour revolution starts in 2002-2003
+    days = pd.date_range("2002-10-01", "2003-10-25")
+    pd.DataFrame({"date": days, "date_end": days}).to_parquet(tmp_path / "documents.parquet")
+    files = (
+        {"catalogue": ROOT / "config" / "events.tsv", "documents": tmp_path / "documents.parquet"},
+        {"catalogue": tmp_path / "catalogue.tsv"},
+    )
+    settings = EventCatalogueSettings(
+        {"from": "2002-01-01", "to": "2003-12-31"},
+        days_before=7,
+        days_after=30,
+        contrasts=[["color_revolution", "nato_summit"]],
+    )
+    with pytest.raises(EventCatalogueError) as caught:
+        run_event_catalogue(settings, *files)
+    message = str(caught.value)
+    assert "color_revolution vs nato_summit: no color_revolution event" in message
+    assert "rose_2003" in message
+    run_event_catalogue(settings.replace(contrasts=[["nato_summit", "terrorist_attack"]]), *files)
