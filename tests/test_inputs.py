@@ -157,6 +157,26 @@ def test_the_shipped_gold_standard_passes_every_check():
     assert coded_file_problems(shipped(LEADS_GOLD)) == []
 
 
+def test_a_coded_wave_is_checked_against_its_frozen_design(tmp_path):
+    wave = {
+        "design": str(LEADS / "wave1_design.csv.gz"),
+        "labels": str(LEADS / "wave1_codes.csv"),
+        "coders": [str(LEADS / "wave1_coder_a.csv"), str(LEADS / "wave1_coder_b.csv")],
+        "adjudication": str(LEADS / "wave1_adjudication.csv"),
+    }
+    config = shipped()
+    config["design"]["waves"] = [wave]
+    assert coded_file_problems(config) == []
+    second = pd.read_csv(LEADS / "wave1_coder_b.csv", dtype=str, keep_default_na=False)
+    second.loc[2, "item_id"] = "1tv-not-drawn"
+    second.to_csv(tmp_path / "coder_b.csv", index=False)
+    config["design"]["waves"] = [
+        dict(wave, coders=[wave["coders"][0], str(tmp_path / "coder_b.csv")])
+    ]
+    (problem,) = coded_file_problems(config)
+    assert problem.startswith(f"{tmp_path / 'coder_b.csv'}, line 4: item_id '1tv-not-drawn'")
+
+
 def test_coded_files_are_checked_before_the_dag(tmp_path):
     labels = pd.read_csv(LEADS / "gold.csv", dtype=str, keep_default_na=False)
     labels.loc[4, "item_id"] = "1tv-not-in-the-design"
