@@ -209,7 +209,7 @@ def test_optional_columns_the_user_did_not_map_are_left_out():
         assert leave_out_unmapped_columns(config, user) == config
 
 
-# --- cases 2 and 12 in the workflow: a swapped corpus re-runs ingest ------------------
+# --- cases 2 and 12 in the workflow: a swapped corpus, a corpus without title ----------
 
 
 def write_corpus(path, n, word):
@@ -220,26 +220,41 @@ def write_corpus(path, n, word):
     path.write_text("id,date,text\n" + "\n".join(rows) + "\n", encoding="utf-8")
 
 
-def test_a_corpus_swapped_for_an_older_file_re_runs_ingest(tmp_path):
+def ingest_workdir(tmp_path, columns):
+    """A working directory, a 60-document CSV corpus and its config; returns (work, config)."""
     (tmp_path / "work").mkdir()
     work = link_workflow(tmp_path / "work")
-    corpus = tmp_path / "corpus.csv"
-    write_corpus(corpus, 60, "weather")
-    config = tmp_path / "swap.yaml"
-    # no title and no source mapped, and the file has neither (case 12)
+    write_corpus(tmp_path / "corpus.csv", 60, "weather")
+    config = tmp_path / "mine.yaml"
     config.write_text(
-        f"corpus:\n  name: swap\n  path: {corpus}\n  format: csv\n"
-        "  columns: {id: id, date: date, text: text}\nlanguage: en\n"
+        f"corpus:\n  name: mine\n  path: {tmp_path / 'corpus.csv'}\n  format: csv\n"
+        f"  columns: {columns}\nlanguage: en\n"
     )
-    target = "results/swap/ingest/summary.json"
-    run_snakemake("-c1", target, "--configfile", str(config), cwd=work, timeout=300)
-    dry = run_snakemake("-n", target, "--configfile", str(config), cwd=work, timeout=120)
+    return work, str(config)
+
+
+INGESTED = "results/mine/ingest/summary.json"
+
+
+def test_a_user_config_without_title_and_source_mappings_runs(tmp_path):
+    # the file has neither title nor source, and the config does not map them
+    work, config = ingest_workdir(tmp_path, "{id: id, date: date, text: text}")
+    run_snakemake("-c1", INGESTED, "--configfile", config, cwd=work, timeout=300)
+    assert '"kept": 60' in (work / INGESTED).read_text()
+
+
+def test_a_corpus_swapped_for_an_older_file_re_runs_ingest(tmp_path):
+    work, config = ingest_workdir(
+        tmp_path, "{id: id, date: date, text: text, title: '', source: ''}"
+    )
+    run_snakemake("-c1", INGESTED, "--configfile", config, cwd=work, timeout=300)
+    dry = run_snakemake("-n", INGESTED, "--configfile", config, cwd=work, timeout=120)
     assert "Nothing to be done" in dry.stdout + dry.stderr
     other = tmp_path / "other.csv"
     write_corpus(other, 70, "harvest")
     os.utime(other, (946684800, 946684800))  # 2000-01-01: older than every output
-    shutil.copy2(other, corpus)  # cp -p
-    dry = run_snakemake("-n", target, "--configfile", str(config), cwd=work, timeout=120)
+    shutil.copy2(other, tmp_path / "corpus.csv")  # cp -p
+    dry = run_snakemake("-n", INGESTED, "--configfile", config, cwd=work, timeout=120)
     message = dry.stdout + dry.stderr
     assert "Nothing to be done" not in message and "rule ingest" in message
 
