@@ -12,6 +12,7 @@ from schemes.classifier import ItemClassifierSettings, run_item_classifier
 from schemes.coding import (
     CodedFileError,
     build_gold,
+    check_active_in_corpus,
     check_adjudication,
     check_coder_files,
     load_gold,
@@ -196,11 +197,20 @@ SETTINGS = ItemClassifierSettings(
 )
 
 
-def test_active_items_not_in_the_corpus_are_an_error_before_any_work(tmp_path):
+def test_an_active_round_of_another_corpus_is_an_error_before_any_work(tmp_path):
     corpus = [f"g{i:02d}" for i in range(40)] + ["n1", "n2"]
-    inputs = classifier_inputs(tmp_path, corpus, active_ids=["n1", "n9"])
-    with pytest.raises(CodedFileError, match=r"active\.csv, line 3: item_id 'n9' is not an item"):
+    inputs = classifier_inputs(tmp_path, corpus, active_ids=["x8", "x9"])
+    with pytest.raises(CodedFileError, match=r"active\.csv: none of its 2 items is an item of"):
         run_item_classifier(SETTINGS, inputs, {})
+
+
+def test_active_items_not_in_the_corpus_are_named_in_a_warning(tmp_path, capsys, caplog):
+    # a corpus sharing ids with the one the round was drawn from (headlines and leads)
+    path = write_codes(tmp_path / "round1.csv", ["n1", "n9", "n2", "n7"])
+    assert check_active_in_corpus([path], {"n1", "n2", "g00"}) == ["n9", "n7"]
+    message = "2 of the active rounds' 4 items are not items of this corpus and are left out: "
+    for text in (capsys.readouterr().err, caplog.text):
+        assert message + "['n9', 'n7']" in text and f"{path}, line 3" in text
 
 
 # --- case 10: gold of another corpus: counts, first thing ----------------------------

@@ -245,8 +245,9 @@ def check_coded_items(settings: ItemClassifierSettings, inputs: dict) -> None:
     """The coded files against this corpus's items, before any other work, with counts.
 
     Gold of another corpus, a dev part with fewer than two coded items of a
-    class among this corpus's items, or an active item that is not an item
-    of this corpus stop the rule here, not after the features are built.
+    class among this corpus's items, or an active round of another corpus
+    stop the rule here, not after the features are built; active items
+    that are not items of this corpus are named in a warning (and left out).
     """
     corpus = set(pd.read_parquet(inputs["measures"], columns=["doc_id"])["doc_id"])
     gold = load_gold(inputs["design"], inputs["labels"])

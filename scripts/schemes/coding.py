@@ -18,7 +18,9 @@ the configured files at once (before any job).
 
 from __future__ import annotations
 
+import logging
 import math
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +30,8 @@ import pandas as pd
 from schemes.settings import Settings, key
 from schemes.stats import krippendorff_alpha_ci
 from schemes.textnorm import CodedFileError, from_spreadsheet, read_from_coders, write_for_coders
+
+log = logging.getLogger(__name__)
 
 # The strata of the gold sample's design (schemes.goldsample draws them).
 STRATA = ("both", "either", "rest")
@@ -388,20 +392,36 @@ def read_active_labels(paths, target: str, *, sample: set | None = None) -> pd.D
     return table[["item_id", target]]
 
 
-def check_active_in_corpus(paths, corpus_ids: set) -> None:
-    """Every actively coded item must be an item of this corpus (else file, line and ids)."""
+def check_active_in_corpus(paths, corpus_ids: set) -> list[str]:
+    """The actively coded items that are not items of this corpus, left out with a warning.
+
+    A corpus may share its ids with the one the rounds were drawn from
+    (1tv-headlines reuses the leads' rounds): their items that are not in
+    it are left out, and a warning (log and console) names them and where
+    the first one is. A round none of whose items is in the corpus is an
+    error: a round of another corpus, or the wrong file.
+    """
     if not paths:
-        return
+        return []
     table = read_active_rounds(paths)
-    outside = ~table["item_id"].isin(corpus_ids)
-    if outside.any():
-        row = table[outside].iloc[0]
-        raise CodedFileError(
-            f"{row['file']}, line {row['line']}: item_id {row['item_id']!r} is not an item of "
-            f"this corpus ({int(outside.sum())} of the active rounds' {len(table)} items are "
-            f"not, e.g. {table.loc[outside, 'item_id'].tolist()[:5]}); a round of another "
-            "corpus, or a typo? Remove those rows"
+    inside = table["item_id"].isin(corpus_ids)
+    for path, rows in table.groupby("file", sort=False):
+        if not inside[rows.index].any():
+            raise CodedFileError(
+                f"{path}: none of its {len(rows)} items is an item of this corpus (e.g. "
+                f"{rows['item_id'].tolist()[:3]}): a round of another corpus?"
+            )
+    outside = table[~inside]
+    if len(outside):
+        first = outside.iloc[0]
+        message = (
+            f"warning: {len(outside)} of the active rounds' {len(table)} items are not items of "
+            f"this corpus and are left out: {outside['item_id'].tolist()[:10]} (the first: "
+            f"{first['file']}, line {first['line']})"
         )
+        log.warning("%s", message)
+        print(message, file=sys.stderr)
+    return outside["item_id"].tolist()
 
 
 def gold_overlap(gold: pd.DataFrame, corpus_ids: set, *, design) -> int:
