@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +36,16 @@ def link_workflow(workdir):
     (workdir / "data").mkdir()
     (workdir / "data" / "validation").symlink_to(ROOT / "data" / "validation")
     return workdir
+
+
+def within(low, value, high, tol=1e-9) -> bool:
+    """``low <= value <= high`` (elementwise, all) up to float rounding.
+
+    A CI bound is computed (a bootstrap of 0.8 - 0.2 gives 0.6000000000000001
+    on some machines), so it is never compared exactly with a point value.
+    """
+    low, value, high = (np.asarray(x, dtype=float) for x in (low, value, high))
+    return bool(np.all((low - tol <= value) & (value <= high + tol)))
 
 
 def run_snakemake(*args, check=True, timeout=1800, cwd=ROOT):

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import within
 from schemes import measures as registry
 from schemes.coding import (
     CodedFileError,
@@ -180,7 +181,7 @@ def test_reliability_lists_disagreements_and_adjudication_is_checked():
     )
     assert table.at["claim", "items"] == 8
     alpha = table.at["claim", "krippendorff_alpha"]
-    assert table.at["claim", "alpha_ci_low"] <= alpha <= table.at["claim", "alpha_ci_high"]
+    assert within(table.at["claim", "alpha_ci_low"], alpha, table.at["claim", "alpha_ci_high"])
     perfect, none = reliability(first, first, n_boot=50, seed=1)
     assert (perfect["krippendorff_alpha"] == 1).all() and none.empty
     gold = first.copy()
@@ -243,7 +244,7 @@ def test_score_measures_weights_undo_oversampling_and_thresholds_come_from_dev(m
     assert score["threshold"].nunique() == 1  # one dev cut-off per target, reused on test
     assert (score["auc"] == 1).all() and (score["f1"] == 1).all()
     row = perfect.iloc[0]
-    assert row["f1_ci_low"] <= row["f1"] <= row["f1_ci_high"]
+    assert within(row["f1_ci_low"], row["f1"], row["f1_ci_high"])
 
 
 def test_event_rates_gold_vs_measure_across_events():

@@ -522,3 +522,89 @@ def test_quarantine_reasons_group_by_kind_most_frequent_first():
     )
     assert quarantine_reasons(quarantine) == [("bad date", 3), ("empty or too short text", 2)]
     assert quarantine_reasons(quarantine, top=1) == [("bad date", 3)]
+
+
+# --- issue 18 -------------------------------------------------------------------------
+
+
+def test_ukrainian_and_german_texts_are_quarantined_under_language_auto(tmp_path):
+    rows = [
+        {"id": "ru", "date": "2004-01-01", "text": GOOD},
+        {"id": "uk", "date": "2004-01-01", "text": "Уряд оголосив про нові санкції проти Росії."},
+        {
+            "id": "de",
+            "date": "2004-01-01",
+            "text": "Die Regierung hat beschlossen, dass die Sanktionen verlängert werden.",
+        },
+        {"id": "en", "date": "2004-01-01", "text": "The government said that talks went well."},
+    ]
+    path = tmp_path / "c.jsonl.gz"
+    write_jsonl_gz(path, rows)
+    config = corpus_config(path, columns={"id": "id", "date": "date", "text": "text"})
+    result = ingest(read_records(config), config, language="auto")
+    assert result.documents["doc_id"].tolist() == ["en", "ru"]
+    reasons = result.quarantine.set_index("doc_id")["reason"]
+    assert reasons["uk"].startswith("unsupported language 'uk' (detected")
+    assert reasons["de"].startswith("unsupported language 'de' (detected")
+    # a configured language is not second-guessed
+    assert ingest(read_records(config), config, language="ru").summary["kept"] == 4
+
+
+def test_a_duplicated_csv_header_is_refused_naming_the_column(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("id,date,title,text,text\n1,2004-01-01,T,Body one is long,Body two\n")
+    config = corpus_config(path, "csv", columns=CSV_COLUMNS)
+    with pytest.raises(
+        CorpusError, match=r"c\.csv, line 1 \(header\): column 'text' appears twice"
+    ):
+        ingest(read_records(config), config, language="en")
+
+
+def test_a_semicolon_separated_corpus_gets_a_hint(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("id;date;text\n1;2004-01-01;A body that is long enough\n")
+    config = corpus_config(path, "csv", columns=CSV_COLUMNS)
+    with pytest.raises(CorpusError, match=r"separated by ';'"):
+        ingest(read_records(config), config, language="en")
+
+
+def test_a_large_quarantine_is_said_on_the_console(tmp_path, capsys):
+    path = tmp_path / "c.csv"
+    rows = csv_rows(20) + [f"b{i},sometime,A row with a bad date in it" for i in range(10)]
+    path.write_text("id,date,text\n" + "\n".join(rows) + "\n", "utf-8")
+    config = corpus_config(path, "csv", columns=CSV_COLUMNS)
+    outputs = {
+        name: tmp_path / f"{name}.{ext}"
+        for name, ext in (
+            ("documents", "parquet"),
+            ("quarantine", "csv"),
+            ("duplicates", "csv"),
+            ("summary", "json"),
+        )
+    }
+    run_ingest(ingest_settings(config, language="en"), {"files": [path]}, outputs)
+    err = capsys.readouterr().err
+    assert "10 of 30 records (33%) were quarantined: bad date (10)" in err
+    assert str(outputs["quarantine"]) in err and len(err.strip().splitlines()) == 1
+    path.write_text("id,date,text\n" + "\n".join(csv_rows(20)) + "\n", "utf-8")
+    run_ingest(ingest_settings(config, language="en"), {"files": [path]}, outputs)
+    assert capsys.readouterr().err == ""
+
+
+def test_the_corpus_fingerprint_follows_the_content_not_the_time_order(tmp_path):
+    from schemes.ingest import corpus_fingerprint
+
+    path = tmp_path / "c.csv"
+    path.write_text("id,date,text\n1,2004-01-01,one\n")
+    before = corpus_fingerprint([path])
+    assert corpus_fingerprint([path]) == before
+    stat = path.stat()
+    path.write_text("id,date,text\n1,2004-01-01,two\n")  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same time
+    assert corpus_fingerprint([path]) != before
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / "a.txt").write_text("a")
+    first = corpus_fingerprint([folder])
+    (folder / "b.txt").write_text("b")
+    assert corpus_fingerprint([folder]) != first

@@ -33,3 +33,31 @@ def test_version_changes_with_a_used_module_only(tmp_path):
 def test_every_rule_script_of_the_workflow_uses_the_package(root):
     for script in (root / "scripts" / "rules").glob("*.py"):
         assert library_modules(script, root / "scripts" / "schemes"), script.name
+
+
+def test_a_full_disk_gives_one_warning_line_not_logging_tracebacks(capsys):
+    """A log on a full disk (/dev/full): one line on stderr, no "--- Logging error ---"."""
+    import logging
+    from types import SimpleNamespace
+
+    from schemes.rulekit import run
+
+    def run_chatty(inputs: dict, outputs: dict) -> dict:
+        for number in range(5):
+            logging.getLogger("chatty").info("message %d", number)
+        return {"ok": True}
+
+    snakemake = SimpleNamespace(
+        rule="chatty", log=["/dev/full"], params=SimpleNamespace(), input={}, output={}
+    )
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        assert run(snakemake, run_chatty) == {"ok": True}
+    finally:
+        for handler in root.handlers:
+            handler.close()
+        root.handlers, root.level = saved[0], saved[1]
+    err = capsys.readouterr().err
+    assert "Logging error" not in err and "Traceback" not in err
+    assert err.count("[chatty] warning: cannot write the log /dev/full") == 1

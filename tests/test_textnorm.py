@@ -71,3 +71,23 @@ def test_encoding_problem_flags_mojibake_but_tolerates_a_few_glitches():
     long_ok = (sentence * 50 + glitch) * 3
     assert encoding_problem(long_ok) is None
     assert encoding_problem(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("Уряд оголосив про нові санкції проти Росії.", "uk"),
+        ("Президент України заявив, що західні партнери продовжать підтримку.", "uk"),
+        # a Ukrainian place name or slogan in a Russian text stays Russian
+        ("Президент провел переговоры в Києві и заявил о тайном плане Запада.", "ru"),
+        ("Толпа скандировала «Слава Україні» у здания администрации.", "ru"),
+        ("Die Regierung hat am Montag beschlossen, dass die Sanktionen verlängert werden.", "de"),
+        ("Le président a annoncé que les sanctions contre la Russie seront prolongées.", "fr"),
+        ("El gobierno anunció que las sanciones contra Rusia se mantendrán por seis meses.", "es"),
+        # names from other languages, and short headlines, stay English
+        ("Le Monde and Die Welt said that the airport of la Paz was closed by the army.", "en"),
+        ("Putin meets Bush in Moscow", "en"),
+    ],
+)
+def test_ukrainian_and_other_latin_languages_are_told_apart(text, language):
+    assert detect_language(text) == language

@@ -49,7 +49,12 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from schemes.coding import CodedFileError, export_for_coding, read_active_labels
+from schemes.coding import (
+    CodedFileError,
+    check_active_in_corpus,
+    export_for_coding,
+    read_active_labels,
+)
 from schemes.preprocess import item_lemmas, read_sentences
 from schemes.settings import Settings
 from schemes.textnorm import from_spreadsheet, write_for_coders
@@ -295,7 +300,8 @@ def run_active_learning(settings: ActiveLearningSettings, inputs: dict, outputs:
     scores = read_scores(inputs["scores"])
     threshold = decision_threshold(scores)
     coded = coded_items(inputs["design"], scores)
-    earlier = set(read_active_labels(inputs.get("active", []), "claim")["item_id"])
+    check_active_in_corpus(inputs.get("active", []), set(scores["doc_id"]))
+    earlier = set(read_active_labels(inputs.get("active", []), "claim", sample=coded)["item_id"])
     not_documents = set(scores["doc_id"]) - set(documents["doc_id"])
     if not_documents:
         raise ValueError(

@@ -89,6 +89,18 @@ def in_period(events: pd.DataFrame, period: dict | None) -> pd.DataFrame:
     return events[keep].reset_index(drop=True)
 
 
+def empty_contrasts(events: pd.DataFrame, contrasts) -> list[tuple[str, str, str]]:
+    """``(side a, side b, the empty side)`` of each contrast with a side no event of ``events`` is of.
+
+    A side is a type or several joined by ``+``; a comparison with an empty
+    side would give NaN tables and blank figures.
+    """
+    types = set(events["type"])
+    return [
+        (a, b, side) for a, b in contrasts for side in (a, b) if not set(side.split("+")) & types
+    ]
+
+
 def documents_in_study(
     doc_claims: pd.DataFrame,
     events: pd.DataFrame,
@@ -117,6 +129,7 @@ class EventCatalogueSettings(Settings):
     period: dict  # {"from": "YYYY-MM-DD", "to": ...}; empty = open
     days_before: int
     days_after: int
+    contrasts: list  # each side needs an event the corpus covers
 
 
 def covered(events: pd.DataFrame, documents: pd.DataFrame, *, days_before: int, days_after: int):
@@ -135,9 +148,10 @@ def run_event_catalogue(settings: EventCatalogueSettings, inputs: dict, outputs:
 
     An event whose window holds no document of the corpus (a year the corpus
     lacks) cannot be measured: it is left out, and named in the log and the
-    summary. Inputs: ``catalogue`` (config/events.tsv), ``documents`` (their
-    dates). Outputs: ``catalogue``. Settings: ``period``, ``days_before``,
-    ``days_after``.
+    summary; a comparison of ``contrasts`` left with no event on a side is
+    an error naming it. Inputs: ``catalogue`` (config/events.tsv),
+    ``documents`` (their dates). Outputs: ``catalogue``. Settings:
+    ``period``, ``days_before``, ``days_after``, ``contrasts``.
     """
     path = inputs["catalogue"]
     events = in_period(load_events(path), settings.period)
@@ -159,6 +173,14 @@ def run_event_catalogue(settings: EventCatalogueSettings, inputs: dict, outputs:
             "no document in the window of %d events, left out: %s", len(uncovered), uncovered
         )
     events = events[inside]
+    empty = empty_contrasts(events, settings.contrasts)
+    if empty:
+        a, b, side = empty[0]
+        raise EventCatalogueError(
+            f"config events.contrasts: {a} vs {b}: no {side} event of events.period has a "
+            f"document of the corpus in its window (left out: {uncovered}); drop the contrast "
+            "or choose another period"
+        )
     raw = pd.read_csv(path, sep="\t", dtype=str).fillna("")
     raw[raw["event_id"].isin(events["event_id"])].to_csv(
         outputs["catalogue"], sep="\t", index=False

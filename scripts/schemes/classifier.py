@@ -32,7 +32,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from schemes.coding import load_gold, read_active_labels
+from schemes.coding import (
+    CodedFileError,
+    check_active_in_corpus,
+    gold_overlap,
+    load_gold,
+    read_active_labels,
+)
 from schemes.itemrules import mean_embeddings
 from schemes.measures import feature_measures
 from schemes.preprocess import item_lemmas, read_sentences
@@ -235,18 +241,37 @@ class ItemClassifierSettings(Settings):
     bootstrap: int = key("events.bootstrap")
 
 
+def check_coded_items(settings: ItemClassifierSettings, inputs: dict) -> None:
+    """The coded files against this corpus's items, before any other work, with counts.
+
+    Gold of another corpus, a dev part with fewer than two coded items of a
+    class among this corpus's items, or an active round of another corpus
+    stop the rule here, not after the features are built; active items
+    that are not items of this corpus are named in a warning (and left out).
+    """
+    corpus = set(pd.read_parquet(inputs["measures"], columns=["doc_id"])["doc_id"])
+    gold = load_gold(inputs["design"], inputs["labels"])
+    inside = gold_overlap(gold, corpus, design=inputs["design"])
+    dev = gold[(gold["split"] == "dev") & gold["item_id"].isin(corpus)]
+    positives = int((dev[settings.target] == 1).sum())
+    negatives = len(dev) - positives
+    if min(positives, negatives) < 2:
+        raise CodedFileError(
+            f"{inputs['design']}: {inside} of its {len(gold)} coded items are items of this "
+            f"corpus; their dev part has {positives} positive and {negatives} negative "
+            f"{settings.target} codes, and the classifier needs at least two of each"
+        )
+    check_active_in_corpus(inputs.get("active", []), corpus)
+
+
 def training_items(settings: ItemClassifierSettings, inputs: dict, measures: pd.DataFrame):
     """(dev items, active items) with their codes; every check on the coded files first."""
     gold = load_gold(inputs["design"], inputs["labels"])
     dev = gold[gold["split"] == "dev"].reset_index(drop=True)  # the test part is never read
     dev = dev[dev["item_id"].isin(measures.index)].reset_index(drop=True)
-    active = read_active_labels(inputs.get("active", []), settings.target)
-    overlap = set(active["item_id"]) & set(gold["item_id"])
-    if overlap:
-        raise ValueError(
-            f"actively coded items are also in the gold sample: {sorted(overlap)[:5]} "
-            "(active rounds must exclude the sample)"
-        )
+    active = read_active_labels(
+        inputs.get("active", []), settings.target, sample=set(gold["item_id"])
+    )
     return dev, active[active["item_id"].isin(measures.index)]
 
 
@@ -280,6 +305,7 @@ def run_item_classifier(settings: ItemClassifierSettings, inputs: dict, outputs:
     ``measures``, ``seed``, ``bootstrap``. Dev and active items are scored
     out of fold, so the validation report's dev rows are out-of-sample too.
     """
+    check_coded_items(settings, inputs)
     X = feature_table(settings, inputs)
     dev, active = training_items(settings, inputs, X)
     classifier = ItemClassifier(c=settings.c, folds=settings.folds, seed=settings.seed).fit(

@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import copy
+import glob
+import os
 from pathlib import Path
 
+import pandas as pd
 import yaml
 from jsonschema import Draft202012Validator
 
+from schemes.catalogue import empty_contrasts, in_period
+from schemes.coding import (
+    CodedFileError,
+    check_adjudication,
+    check_coder_files,
+    check_gold_files,
+    checked_adjudication,
+    read_item_codes,
+    reliability,
+)
+from schemes.design import DesignFileError, read_design
 from schemes.measures import columns, measure
+from schemes.settings import lookup
+from schemes.textnorm import read_from_coders
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 
@@ -192,3 +208,170 @@ def check_cross_keys(config: dict, event_types: set[str]) -> None:
     problems = cross_key_problems(config, event_types)
     if problems:
         raise ConfigError("\n".join(problems) + "\n(every key is documented in config/README.md)")
+
+
+# --------------------------------------------------------------------------
+# Inputs checked before any job (issue 18): paths, comparisons, coded files
+
+
+# Optional corpus columns that config/config.yaml maps for the demo.
+INHERITED_COLUMNS = ("title", "source")
+
+
+def leave_out_unmapped_columns(config: dict, user: dict | None) -> dict:
+    """``config`` with the optional columns a user's own ``corpus.columns`` leaves out set to ''.
+
+    ``user`` is what the user's config files and ``--config`` give, before
+    config/config.yaml's values are merged in. A user mapping
+    ``columns: {id, date, text}`` means a corpus without title and source,
+    not config/config.yaml's ``title: title``, ``source: source``; a column
+    the user maps stays mapped (and ingest refuses it when no record has
+    it). Without columns of its own the mapping is config/config.yaml's.
+    """
+    mapped = ((user or {}).get("corpus") or {}).get("columns")
+    if not isinstance(mapped, dict):
+        return config
+    out = copy.deepcopy(config)
+    for name in INHERITED_COLUMNS:
+        if name not in mapped:
+            out["corpus"]["columns"][name] = ""
+    return out
+
+
+# Config keys naming one file, or a mapping of files (one per language).
+FILE_KEYS = ("events.catalogue", "validation.items.guide")
+FILE_MAP_KEYS = (
+    "preprocess.stopwords",
+    "framing.lexicons",
+    "framing.lss.seeds",
+    "framing.item_rules.markers",
+    "validation.items.filter",
+)
+
+
+def configured_paths(config: dict) -> list[tuple[str, str]]:
+    """``(config key, path)`` of every configured input file but the corpus; empty ones left out."""
+    pairs = [(key, lookup(config, key)) for key in FILE_KEYS]
+    for key in FILE_MAP_KEYS:
+        pairs += [(f"{key}.{lang}", path) for lang, path in lookup(config, key).items()]
+    gold = config["validation"]["items"]["gold"]
+    pairs += [(f"validation.items.gold.{name}", gold[name]) for name in ("design", "labels")]
+    pairs += [(f"validation.items.gold.coders[{i}]", p) for i, p in enumerate(gold["coders"])]
+    pairs.append(("validation.items.gold.adjudication", gold["adjudication"]))
+    pairs += [(f"validation.items.gold.active[{i}]", p) for i, p in enumerate(gold["active"])]
+    for number, wave in enumerate(config["design"]["waves"]):
+        where = f"design.waves[{number}]"
+        pairs += [(f"{where}.{name}", wave.get(name, "")) for name in ("design", "labels")]
+        pairs += [(f"{where}.coders[{i}]", p) for i, p in enumerate(wave.get("coders", []))]
+        pairs.append((f"{where}.adjudication", wave.get("adjudication", "")))
+    if config["corpus"]["path"] == DEMO_CORPUS:
+        pairs.append(("demo.events", config["demo"]["events"]))
+    return [(key, str(path)) for key, path in pairs if path]
+
+
+def corpus_path_problems(corpus: dict) -> list[str]:
+    """The corpus path must be a file, a glob matching a file or a folder with a file in it."""
+    path, fmt = corpus["path"], corpus["format"]
+    if path == DEMO_CORPUS:
+        return []  # written by the demo's own rule
+    if fmt == "textdir":
+        found = os.path.exists(path)
+    elif glob.has_magic(path):
+        found = any(os.path.isfile(p) for p in glob.glob(path))
+    elif os.path.isdir(path):
+        found = any(e.is_file() and not e.name.startswith(".") for e in os.scandir(path))
+    else:
+        found = os.path.isfile(path)
+    if found:
+        return []
+    return [f"config corpus.path: {path!r} matches no file (format {fmt})"]
+
+
+def path_problems(config: dict) -> list[str]:
+    """Every configured path must exist, one line per problem naming its key.
+
+    Checked before the DAG is built: a typo must not leave old results in
+    place with "Nothing to be done".
+    """
+    problems = corpus_path_problems(config["corpus"])
+    for key, path in configured_paths(config):
+        if not os.path.isfile(path):
+            what = "is a folder, not a file" if os.path.isdir(path) else "does not exist"
+            problems.append(f"config {key}: {path!r} {what}")
+    gold = config["validation"]["items"]["gold"]
+    if gold["labels"] and not gold["design"]:
+        problems.append(
+            "config validation.items.gold.labels is set but validation.items.gold.design is "
+            "empty: the codes need the sample's design (sample.csv of gold_sample)"
+        )
+    return problems
+
+
+def check_paths(config: dict) -> None:
+    """Raise :class:`ConfigError` listing every :func:`path_problems` line."""
+    problems = path_problems(config)
+    if problems:
+        raise ConfigError("\n".join(problems) + "\n(every key is documented in config/README.md)")
+
+
+def contrast_problems(config: dict, events: pd.DataFrame) -> list[str]:
+    """Comparisons with no event on a side within ``events.period`` (the catalogue ``events``)."""
+    settings = config["events"]
+    period = settings["period"]
+    span = f"{period.get('from') or '-inf'} .. {period.get('to') or '+inf'}"
+    inside = in_period(events, period)
+    if inside.empty:
+        return [f"config events.period: no event of {settings['catalogue']} starts within {span}"]
+    return [
+        f"config events.contrasts: {a} vs {b}: no {side} event starts within events.period "
+        f"{span} ({settings['catalogue']}); drop the contrast or widen the period"
+        for a, b, side in empty_contrasts(inside, settings["contrasts"])
+    ]
+
+
+def wave_files(wave: dict) -> None:
+    """A coded wave's files: its frozen design, codes and coders of items it drew, adjudication."""
+    design = read_design(wave["design"])
+    drawn = set(design.loc[design["drawn"] == 1, "item_id"])
+    labels = None
+    if wave.get("labels"):
+        labels = read_item_codes(wave["labels"])
+        outside = ~labels["item_id"].isin(drawn)
+        if outside.any():
+            line = int(outside.to_numpy().nonzero()[0][0]) + 2
+            raise CodedFileError(
+                f"{wave['labels']}, line {line}: item_id {labels['item_id'][outside].iloc[0]!r} "
+                f"was not drawn by the wave's design {wave['design']}"
+            )
+    coders = check_coder_files(wave.get("coders", []), drawn, design=wave["design"])
+    if wave.get("adjudication"):
+        adjudication = read_from_coders(wave["adjudication"])
+        if len(coders) >= 2 and labels is not None:
+            _, disagreements = reliability(coders[0], coders[1], n_boot=1, seed=0)
+            check_adjudication(disagreements, adjudication, labels, path=wave["adjudication"])
+        else:
+            checked_adjudication(adjudication, wave["adjudication"])
+
+
+def coded_file_problems(config: dict) -> list[str]:
+    """Every coded file read and cross-checked: the gold standard's and each coded wave's.
+
+    One line per file set with a problem (the first one found), naming the
+    file and the line; see :func:`schemes.coding.check_gold_files`.
+    """
+    checks = [(check_gold_files, config["validation"]["items"]["gold"])]
+    checks += [(wave_files, wave) for wave in config["design"]["waves"]]
+    problems = []
+    for check, files in checks:
+        try:
+            check(files)
+        except (CodedFileError, DesignFileError) as err:
+            problems.append(str(err))
+    return problems
+
+
+def check_inputs(config: dict, events: pd.DataFrame) -> None:
+    """Raise :class:`ConfigError` for empty comparisons and problems of the coded files."""
+    problems = contrast_problems(config, events) + coded_file_problems(config)
+    if problems:
+        raise ConfigError("\n".join(problems))

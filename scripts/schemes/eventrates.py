@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from schemes.coding import TARGETS, load_gold
+from schemes.coding import TARGETS, gold_overlap, load_gold
 from schemes.measures import event_measure_column
 from schemes.settings import Settings, key
 from schemes.stats import stratified_bootstrap
@@ -158,9 +158,10 @@ def run_measurement_error(settings: MeasurementErrorSettings, inputs: dict, outp
     ``seed``. The target is the anti-Western claim, the event stage's.
     """
     gold = load_gold(inputs["design"], inputs["labels"])
-    gold = gold[gold["split"] == "test"]  # the decisions were built on the dev part
     decision = event_measure_column(settings.doc_measure, "acc")
     scores = pd.read_parquet(inputs["measures"], columns=["doc_id", decision])
+    gold_overlap(gold, set(scores["doc_id"]), design=inputs["design"])
+    gold = gold[gold["split"] == "test"]  # the decisions were built on the dev part
     items = gold.merge(scores, left_on="item_id", right_on="doc_id")
     table = measurement_error(
         items, decision, "anti_western", n_boot=settings.bootstrap, seed=settings.seed

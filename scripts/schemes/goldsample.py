@@ -23,11 +23,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from schemes.coding import CodedFileError, export_for_coding
+from schemes.coding import STRATA, CodedFileError, export_for_coding
 from schemes.settings import Settings
 from schemes.textnorm import write_for_coders
-
-STRATA = ("both", "either", "rest")
 
 
 def load_filter(path: str | Path) -> dict:

@@ -45,11 +45,13 @@ import codecs
 import csv
 import glob
 import gzip
+import hashlib
 import io
 import itertools
 import json
 import os
 import re
+import sys
 import tarfile
 import zipfile
 import zlib
@@ -495,6 +497,7 @@ def read_delimited(path: str, delimiter: str, encoding: str = "utf-8") -> Iterat
             if problem:
                 raise CorpusError(f"{path}, line {lines.taken[0][0]} (header): {problem[1]}")
             header = [h.strip().lstrip("\ufeff") for h in header]
+            check_header(header, f"{path}, line {lines.taken[0][0]} (header)")
             while True:
                 lines.taken = []
                 try:
@@ -526,6 +529,31 @@ def read_delimited(path: str, delimiter: str, encoding: str = "utf-8") -> Iterat
                     )
     except _READ_ERRORS as err:
         raise _read_problem(path, err) from None
+
+
+def check_header(header: list[str], where: str) -> None:
+    """Refuse a header that names a column twice (a reader would keep only one of them)."""
+    seen: dict[str, int] = {}
+    for number, name in enumerate(header, start=1):
+        if name in seen:
+            raise CorpusError(
+                f"{where}: column {name!r} appears twice (columns {seen[name]} and {number}); "
+                "rename or delete one of them"
+            )
+        seen[name] = number
+
+
+def separator_hint(fields) -> str:
+    """A hint when a record's only field looks like a whole row of another separator."""
+    names = [str(f) for f in fields]
+    if len(names) == 1:
+        for separator, name in ((";", "';'"), ("\t", "a tab"), ("|", "'|'")):
+            if separator in names[0]:
+                return (
+                    f"; the file seems to be separated by {name}: corpus.format csv reads ',' "
+                    "and tsv a tab (save the file with one of them)"
+                )
+    return ""
 
 
 def read_parquet(path: str) -> Iterator[RawRecord]:
@@ -759,11 +787,25 @@ class _Normaliser:
         return title, body, encoding_problem(body) or None
 
     def lang(self, fields: dict, body: str) -> tuple[str, str | None]:
-        """``(language, reason)``: the record's or the configured (or detected) language."""
+        """``(language, reason)``: the record's or the configured (or detected) language.
+
+        A text detected as another language (Ukrainian, or Latin-script text
+        that is not English) is quarantined, not analysed as Russian or
+        English: its claims would be missed by the Russian and English
+        lexicons while it still counted in every denominator (documents per
+        window, per period), biasing the rates down. The quarantine names
+        the language, and run_ingest says on the console when many are.
+        """
         lang = (self.column_value(fields, "lang") or "").strip().lower()[:2]
+        detected = not lang and self.language == "auto"
         if not lang:
             lang = self.language if self.language != "auto" else detect_language(body)
         if lang not in ("ru", "en"):
+            if detected and lang != "und":
+                return lang, (
+                    f"unsupported language {lang!r} (detected, language: auto; only ru and "
+                    "en are analysed)"
+                )
             return lang, f"unsupported language {lang!r}"
         return lang, None
 
@@ -847,7 +889,7 @@ def _check_required_columns(record: RawRecord, columns: dict) -> None:
         raise CorpusError(
             f"{record.file}, line {record.line}: corpus.columns maps "
             f"{'; '.join(missing)}, but the record has only "
-            f"{sorted(map(str, record.fields))}"
+            f"{sorted(map(str, record.fields))}{separator_hint(record.fields)}"
         )
 
 
@@ -1000,6 +1042,52 @@ def write_ingest(result: IngestResult, outputs: dict) -> None:
     )
 
 
+FINGERPRINT_BYTES = 1 << 20  # the first and the last MB of every file
+
+
+def _file_fingerprint(path: Path, digest) -> None:
+    stat = path.stat()
+    digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    with open(path, "rb") as handle:
+        digest.update(handle.read(FINGERPRINT_BYTES))
+        if stat.st_size > 2 * FINGERPRINT_BYTES:
+            handle.seek(-FINGERPRINT_BYTES, os.SEEK_END)
+            digest.update(handle.read(FINGERPRINT_BYTES))
+
+
+def corpus_fingerprint(paths) -> str:
+    """A short hash of the corpus files: names, sizes, times and their first and last MB.
+
+    The ingest rule's param: a corpus replaced by another file re-runs
+    ingest even when the new file is older than the outputs (``cp -p``),
+    which Snakemake's time stamps alone miss. A folder (``textdir``) counts
+    every file in it. Cheap: two reads of at most 1 MB a file.
+    """
+    digest = hashlib.sha256()
+    for path in map(Path, paths):
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if file.exists():
+                _file_fingerprint(file, digest)
+    return digest.hexdigest()[:16]
+
+
+# A run that quarantines this share of the records says so on the console.
+QUARANTINE_WARNING = 0.05
+
+
+def quarantine_warning(result: IngestResult, where: str) -> str | None:
+    """One line for the console when at least QUARANTINE_WARNING of the records were quarantined."""
+    read, quarantined = result.summary["read"], result.summary["quarantined"]
+    if not read or quarantined / read < QUARANTINE_WARNING:
+        return None
+    listed = "; ".join(f"{kind} ({n})" for kind, n in quarantine_reasons(result.quarantine, 3))
+    return (
+        f"[ingest] warning: {quarantined} of {read} records ({quarantined / read:.0%}) were "
+        f"quarantined: {listed}; every row with its file, line and reason: {where}"
+    )
+
+
 @dataclass(frozen=True)
 class IngestSettings(Settings):
     SECTION: ClassVar[str] = "ingest"
@@ -1036,4 +1124,7 @@ def run_ingest(
         result.quarantine.to_csv(quarantine_copy, index=False)
     check_corpus_size(result, settings.min_documents, quarantine_copy)
     write_ingest(result, outputs)
+    warning = quarantine_warning(result, outputs["quarantine"])
+    if warning:
+        print(warning, file=sys.stderr)
     return result.summary

@@ -42,7 +42,7 @@ def run(snakemake, function, **extra):
     if "outputs" in parameters and "outputs" not in kwargs:
         kwargs["outputs"] = named_files(snakemake.output)
     log_path = snakemake.log[0] if len(snakemake.log) else None
-    handler = logging.FileHandler(log_path, mode="w") if log_path else logging.StreamHandler()
+    handler = _LogFile(log_path, snakemake.rule) if log_path else logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers = [handler]
@@ -59,6 +59,37 @@ def run(snakemake, function, **extra):
     if summary is not None:
         log.info("summary: %s", json.dumps(summary, ensure_ascii=False, default=str))
     return summary
+
+
+class _LogFile(logging.FileHandler):
+    """The rule's log file; a write that fails (a full disk) is one line on stderr, once.
+
+    logging's own handler prints "--- Logging error ---" and a traceback for
+    every message it cannot write; the rule's own error, if the disk stays
+    full, is reported by :func:`run` as usual.
+    """
+
+    def __init__(self, path, rule: str):
+        super().__init__(path, mode="w")
+        self.rule, self.failed = rule, False
+
+    def handleError(self, record) -> None:  # logging's name for it
+        self._warn(sys.exc_info()[1])
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError as error:  # the last buffered messages could not be written
+            self._warn(error)
+
+    def _warn(self, error) -> None:
+        if not self.failed:
+            self.failed = True
+            print(
+                f"[{self.rule}] warning: cannot write the log {self.baseFilename} "
+                f"({type(error).__name__}: {error}); its messages are lost",
+                file=sys.stderr,
+            )
 
 
 def named_files(files) -> dict:

@@ -23,10 +23,10 @@ from schemes import measures as registry
 from schemes.catalogue import event_windows, load_events
 from schemes.coding import (
     TARGETS,
-    CodedFileError,
     check_adjudication,
+    check_coder_files,
+    gold_overlap,
     load_gold,
-    read_item_codes,
     reliability,
 )
 from schemes.eventrates import event_rates
@@ -225,12 +225,8 @@ def coded_items_with_measures(inputs: dict) -> tuple[pd.DataFrame, pd.DataFrame,
     items = load_gold(inputs["design"], inputs["labels"])
     corpus = pd.read_parquet(inputs["measures"])
     measures = [c for c in registry.columns() if c in corpus.columns]
+    gold_overlap(items, set(corpus["doc_id"]), design=inputs["design"])
     missing = sorted(set(items["item_id"]) - set(corpus["doc_id"]))
-    if len(missing) == len(items):
-        raise CodedFileError(
-            f"{inputs['design']}: none of its {len(items)} coded items is a document of this "
-            f"corpus, e.g. {missing[:5]} (is the design for another corpus?)"
-        )
     if missing:
         # a corpus covering part of the sampled population (other years, other
         # fields of the same items): the estimates describe that part
@@ -269,7 +265,9 @@ def coder_agreement(inputs: dict, items: pd.DataFrame, *, bootstrap: int, seed: 
     coders = inputs["coders"]
     if len(coders) < 2:
         return pd.DataFrame(columns=["field", "items", "krippendorff_alpha"])
-    first, second = (read_item_codes(p) for p in coders[:2])
+    design = inputs["design"]  # the coders' items are the design's, in the corpus or not
+    sampled = set(read_from_coders(design)["item_id"])
+    first, second = check_coder_files(coders[:2], sampled, design=design)
     agreement, disagreements = reliability(first, second, n_boot=bootstrap, seed=seed)
     if inputs.get("adjudication"):
         path = inputs["adjudication"]

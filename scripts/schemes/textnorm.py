@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import calendar
+import csv
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 # Control characters except tab and newline; also zero-width and BOM marks.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
@@ -57,18 +60,66 @@ def encoding_problem(text: str, max_share: float = 0.002) -> str | None:
     return None
 
 
-def detect_language(text: str, supported: tuple[str, ...] = ("ru", "en")) -> str:
-    """Script-based language guess for the Russian/English case.
+# Letters of Ukrainian that Russian lacks, and letters of Russian that Ukrainian lacks.
+_UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
+_RUSSIAN_ONLY = re.compile(r"[ыэъЫЭЪ]")
+_WORD = re.compile(r"[^\W\d_]+")
+# Frequent function words. The English list leaves out words just as frequent in
+# another language (in, an, on, as, was, will, also, is); each other list leaves
+# out words frequent in English, so names such as "de Gaulle" or "Le Monde" in an
+# English text add a hit or two against dozens of English ones.
+_ENGLISH_WORDS = frozenset(
+    "the of and to that for with were are be been by this which from have has had it its "
+    "not but or they he she his her their said would who after about than into more over".split()
+)
+_OTHER_WORDS = {
+    "de": "der die das und ist nicht mit von sich den dem des auf ein eine einen einer zu "
+    "für wird werden sind auch über nach bei aus wie oder wir ich hat haben wurde noch nur "
+    "dass im zum zur vom gegen",
+    "fr": "le la les des et est une du dans que qui pour pas sur au aux avec ce sont par "
+    "plus cette ont été nous vous il elle mais ou leur",
+    "es": "el los las y es una del que por para con se su al lo como más pero sus fue ha "
+    "han este esta",
+    "it": "il di che è per della delle degli non sono con si gli nel nella alla anche questo",
+    "pt": "os em não uma com para da do dos das ao foi são pelo pela",
+    "nl": "het een en van dat niet op zijn met voor ook wordt werd naar bij",
+    "pl": "nie się jest że na do od przez jak dla oraz czy jego już tak",
+}
+_OTHER_WORDS = {lang: frozenset(words.split()) for lang, words in _OTHER_WORDS.items()}
 
-    Counts Cyrillic and Latin letters; the majority script decides. Returns
-    ``"und"`` when the text has no letters of either script.
+
+def latin_language(text: str) -> str:
+    """``en``, or another language whose function words clearly outnumber English ones.
+
+    Another language wins with at least 3 of its function words and more than
+    twice as many as English ones; short or ambiguous texts stay ``en``.
+    """
+    words = [w.lower() for w in _WORD.findall(text)]
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    hits = {lang: sum(w in vocabulary for w in words) for lang, vocabulary in _OTHER_WORDS.items()}
+    best = max(hits, key=hits.get)
+    return best if hits[best] >= 3 and hits[best] > 2 * english else "en"
+
+
+def detect_language(text: str) -> str:
+    """Language guess from the script, for the Russian/English case.
+
+    Counts Cyrillic and Latin letters; the majority script decides. A
+    Cyrillic text with at least three Ukrainian-only letters (і ї є ґ) and
+    more than three times as many as Russian-only ones (ы э ъ) is ``uk`` (a
+    Ukrainian place name in a Russian text is not); a Latin-script text whose
+    function words are another language's (:func:`latin_language`) gets
+    that language. Returns ``"und"`` when the text has no letters of either
+    script.
     """
     n_cyr = len(_CYRILLIC.findall(text))
     n_lat = len(_LATIN.findall(text))
     if n_cyr == 0 and n_lat == 0:
         return "und"
-    lang = "ru" if n_cyr >= n_lat else "en"
-    return lang if lang in supported else "und"
+    if n_cyr >= n_lat:
+        n_uk = len(_UKRAINIAN.findall(text))
+        return "uk" if n_uk >= 3 and n_uk > 3 * len(_RUSSIAN_ONLY.findall(text)) else "ru"
+    return latin_language(text)
 
 
 @dataclass(frozen=True)
@@ -174,10 +225,75 @@ def write_for_coders(frame, path, **to_csv) -> None:
     safe.to_csv(path, index=False, **to_csv)
 
 
+class CodedFileError(ValueError):
+    """A coder, gold, design or adjudication file with a problem (the message names file and line)."""
+
+
+# A one-column header holding one of these is a whole row of another separator.
+_OTHER_SEPARATORS = ((";", "';'"), ("\t", "a tab"), ("|", "'|'"))
+_SAVE_UTF8 = (
+    "save it as CSV in UTF-8 (Excel: 'CSV UTF-8'; LibreOffice: Text CSV, character set "
+    "'Unicode (UTF-8)')"
+)
+
+
+def _coder_text(path) -> str:
+    """The file's text; a file that is not UTF-8 names its first bad line and the fix."""
+    raw = Path(path).read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise CodedFileError(
+            f"{path}, line {line}: not UTF-8 (byte 0x{raw[err.start]:02x}); {_SAVE_UTF8}"
+        ) from None
+
+
+def check_coder_header(path, text: str, separator: str = ",") -> None:
+    """Refuse a header with a repeated column or one that is a row of another separator."""
+    header = next(csv.reader(io.StringIO(text), delimiter=separator), [])
+    if len(header) == 1:
+        for other, name in _OTHER_SEPARATORS:
+            if other != separator and other in header[0]:
+                raise CodedFileError(
+                    f"{path}, line 1: the columns seem to be separated by {name}, not "
+                    f"{separator!r} (a spreadsheet set to a language with decimal commas?); "
+                    f"save the file with {separator!r} between the cells"
+                )
+    seen: dict[str, int] = {}
+    for number, name in enumerate(header, start=1):
+        if name in seen:
+            raise CodedFileError(
+                f"{path}, line 1: column {name!r} appears twice (columns {seen[name]} and "
+                f"{number}); rename or delete one of them"
+            )
+        seen[name] = number
+
+
 def read_from_coders(path, **read_csv):
-    """Read a CSV written by :func:`write_for_coders` (or a coder's copy of it) as text."""
+    """Read a CSV written by :func:`write_for_coders` (or a coder's copy of it) as text.
+
+    A file that is not UTF-8, has another separator, repeats a column or
+    has a row with more cells than the header is refused in one line
+    naming the file, the line and the fix.
+    """
     import pandas as pd  # heavy; this module otherwise needs only the standard library
 
-    # utf-8-sig: spreadsheets save "CSV UTF-8" with a byte-order mark
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", **read_csv)
+    check_coder_header(path, _coder_text(path), read_csv.get("sep", ","))
+    try:
+        # utf-8-sig: spreadsheets save "CSV UTF-8" with a byte-order mark
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", **read_csv
+        )
+    except pd.errors.EmptyDataError:
+        raise CodedFileError(f"{path}: the file is empty (expected a header line)") from None
+    except pd.errors.ParserError as err:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
+        if not found:
+            raise CodedFileError(f"{path}: not a CSV table ({str(err).strip()})") from None
+        expected, line, saw = found.groups()
+        raise CodedFileError(
+            f"{path}, line {line}: {saw} cells, the header has {expected} (a comma in a cell "
+            "that is not quoted?)"
+        ) from None
     return frame.map(from_spreadsheet)

@@ -6,7 +6,8 @@
   python scripts/tools/build_gold.py gold --first coder_a.csv --second coder_b.csv \
       --adjudication adjudication.csv --out gold.csv
 
-Both steps check every file cell by cell (errors name file and line).
+Both steps check every file cell by cell; a problem is one line naming the
+file, the line and the fix (exit status 1).
 """
 
 import argparse
@@ -15,11 +16,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from schemes.coding import build_gold, read_item_codes, reliability  # noqa: E402
+from schemes.coding import CodedFileError, build_gold, read_item_codes, reliability  # noqa: E402
 from schemes.textnorm import read_from_coders, write_for_coders  # noqa: E402
 
 
 def main(argv=None) -> int:
+    try:
+        return build(argv)
+    except (CodedFileError, OSError) as err:
+        print(f"build_gold.py: {err}", file=sys.stderr)
+        return 1
+
+
+def build(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -40,7 +49,7 @@ def main(argv=None) -> int:
     if not args.adjudication:
         parser.error("step gold needs --adjudication")
     adjudication = read_from_coders(args.adjudication)
-    gold = build_gold(first, second, adjudication)
+    gold = build_gold(first, second, adjudication, path=args.adjudication)
     write_for_coders(gold, args.out)
     print(
         f"{len(gold)} items, {int(gold['claim'].sum())} claims, {int(gold['anti_western'].sum())} anti-Western"

@@ -12,7 +12,10 @@ from schemes.configtools import (
     DEMO_CORPUS,
     check_config,
     check_cross_keys,
+    check_inputs,
+    check_paths,
     coerce_to_schema,
+    leave_out_unmapped_columns,
 )
 
 # stage modules, referred to as schemes.<module> (their names would shadow
@@ -46,9 +49,17 @@ _CONFIG_SCHEMA = "../schemas/config.schema.yaml"
 with open(workflow.source_path(_CONFIG_SCHEMA)) as _schema:
     _schema = yaml.safe_load(_schema)
 config.update(coerce_to_schema(config, _schema))
+# a user's own corpus.columns does not inherit config.yaml's optional title/source
+config.update(
+    leave_out_unmapped_columns(
+        config, getattr(workflow.config_settings, "overwrite_config", {})
+    )
+)
 # a short message naming the key; the validator's full report goes to a log
 check_config(config, _schema, "logs/config_error.log")
 validate(config, schema=_CONFIG_SCHEMA)
+# every configured file exists (a glob matches one) before anything is read or built
+check_paths(config)
 # the event catalogue, every row, before any job runs (errors name file and line)
 _events = load_events(config["events"]["catalogue"])
 validate(
@@ -57,6 +68,8 @@ validate(
 )
 # settings that contradict each other or the catalogue
 check_cross_keys(config, set(_events["type"]))
+# comparisons with events in events.period; every coded file loaded and cross-checked
+check_inputs(config, _events)
 
 CORPUS = config["corpus"]["name"]
 GOLD = bool(config["validation"]["items"]["gold"]["labels"])
@@ -97,6 +110,17 @@ def get_corpus_inputs(wildcards):
     if not files:
         raise ValueError(f"config corpus.path: {path!r} matches no file")
     return files
+
+
+def get_corpus_fingerprint(wildcards):
+    """The ingest rule's param: a hash of the corpus files (sizes, times, first/last MB).
+
+    A corpus replaced by an older file re-runs ingest. Not for the demo's
+    corpus, which its own rule writes (Snakemake follows it).
+    """
+    if config["corpus"]["path"] == DEMO_CORPUS:
+        return ""
+    return schemes.ingest.corpus_fingerprint(get_corpus_inputs(wildcards))
 
 
 def get_sentence_shards(wildcards):

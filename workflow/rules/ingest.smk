@@ -16,6 +16,8 @@ rule ingest:
         "../envs/schemes.yaml"
     params:
         settings=rule_settings(schemes.ingest.IngestSettings),
+        # the corpus's content: a swapped file re-runs ingest whatever its time stamp
+        content=get_corpus_fingerprint,
     script:
         "../../scripts/rules/ingest.py"
 
