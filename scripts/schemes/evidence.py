@@ -297,10 +297,13 @@ def event_page(event, rows: pd.DataFrame, counts: dict, *, limit: int, measure_t
 
 
 def page_name(event) -> str:
-    """An event page's file name: its rank and label (readable in the report's list)."""
-    rank = "--" if pd.isna(event.rank) else f"{int(event.rank):02d}"
-    label = re.sub(r"[^\w\s().,'-]", "", str(event.label), flags=re.UNICODE).strip()
-    return f"{rank} {label or event.event_id}.html"
+    """An event page's file name: its rank and label, as letters, digits, ``_`` and ``-``.
+
+    Readable in the report's list and safe in a shell (no spaces or brackets).
+    """
+    rank = "xx" if pd.isna(event.rank) else f"{int(event.rank):02d}"
+    words = re.findall(r"[\w-]+", str(event.label)) or [event.event_id]
+    return f"{rank}_{'_'.join(words)}.html"
 
 
 # --------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from typing import ClassVar
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
@@ -538,10 +539,9 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, topics: pd.DataFrame, *, wid
     image = ax.imshow(
         np.ma.masked_invalid(grid.to_numpy(float)),
         aspect="auto",
-        cmap="viridis",
+        cmap=colormaps["viridis"].with_extremes(bad="white"),
         interpolation="nearest",
     )
-    image.cmap.set_bad("white")
     row_labels(ax, np.arange(len(grid)), labels)
     positions, years = year_ticks(full, width=width)
     ax.set_xticks(positions, years)
@@ -776,11 +776,13 @@ def _validation(tables, settings, width):
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """One figure: its input tables (name -> path under results/<corpus>/), how it is drawn
-    (``draw(tables, settings, width)`` with the tables read), its report category and
-    whether it needs a coded gold standard. Its caption is ``workflow/report/figures/<name>.rst``."""
+    """One figure: its name (the files'), its title (the report's label), its input tables
+    (name -> path under results/<corpus>/), how it is drawn (``draw(tables, settings,
+    width)`` with the tables read), its report category and whether it needs a coded gold
+    standard. Its caption is ``workflow/report/figures/<name>.rst``."""
 
     name: str
+    title: str
     inputs: dict
     draw: Callable
     category: str
@@ -793,15 +795,23 @@ CATALOGUE = "events/catalogue.tsv"
 FIGURES = {
     spec.name: spec
     for spec in (
-        FigureSpec("event_ranking", {"ranking": RANKING}, _event_ranking, "Events"),
+        FigureSpec(
+            "event_ranking",
+            "Events ranked by framing",
+            {"ranking": RANKING},
+            _event_ranking,
+            "Events",
+        ),
         FigureSpec(
             "type_contrast",
+            "Event types compared",
             {"ranking": RANKING, "contrast": "tables/type_contrast.csv"},
             _type_contrast,
             "Events",
         ),
         FigureSpec(
             "sensitivity",
+            "Sensitivity of the ranking",
             {
                 "sensitivity": "tables/sensitivity.csv",
                 "tau": "tables/sensitivity_tau.csv",
@@ -813,30 +823,35 @@ FIGURES = {
         ),
         FigureSpec(
             "framing_timeseries",
+            "Framing over time",
             {"timeseries": "tables/framing_timeseries.csv", "ranking": RANKING},
             _framing_timeseries,
             "Framing",
         ),
         FigureSpec(
             "topic_prevalence",
+            "Topic prevalence over time",
             {"prevalence": "topics/topic_prevalence.csv", "topics": "topics/topics.csv"},
             _topic_prevalence,
             "Topics",
         ),
         FigureSpec(
             "event_topics",
+            "Topics in event windows",
             {"profile": "tables/event_topics.csv", "catalogue": CATALOGUE},
             _event_topics,
             "Topics",
         ),
         FigureSpec(
             "model_selection",
+            "Choosing the number of topics",
             {"selection": "topics/model_selection.csv"},
             _model_selection,
             "Topics",
         ),
         FigureSpec(
             "validation",
+            "Measures against hand codes",
             {"scores": "validation/item_scores.csv"},
             _validation,
             "Validation",
