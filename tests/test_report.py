@@ -105,3 +105,94 @@ def test_clean_corpus_says_nothing_was_quarantined():
     summary = {**SUMMARY, "quarantined": 0, "encodings": {}, "ids_made_unique": 0}
     html = render(front_page("", summary, quarantine([]), corpus_name="c", quarantine_path="q.csv"))
     assert "No record was quarantined." in html and "encoding" not in html
+
+
+def run_tables(with_gold: bool):
+    from schemes.report import RunTables
+
+    topics = pd.DataFrame({"topic": range(4), "seeded": ["conspiracy", "", "", ""]})
+    selection = pd.DataFrame(
+        {"k": [4, 8], "npmi": [0.5, 0.4], "diversity": [0.9, 0.8], "stability": [0.7, 0.6]}
+    ).assign(chosen=[True, False])
+    ranking = pd.DataFrame({"score": [1.0, 2.0, float("nan")]})
+    choice = pd.DataFrame(
+        {
+            "measure": ["lexicon_anti_western"],
+            "target": ["anti_western"],
+            "test_f1": [0.81],
+            "test_f1_ci_low": [0.7],
+            "test_f1_ci_high": [0.9],
+            "test_auc": [float("nan")],
+            "event_spearman": [0.66],
+        }
+    )
+    reliability = pd.DataFrame(
+        {"field": ["claim", "anti_western"], "krippendorff_alpha": [0.876, 0.905]}
+    )
+    return RunTables(
+        topics=topics,
+        selection=selection,
+        ranking=ranking,
+        choice=choice if with_gold else None,
+        reliability=reliability if with_gold else None,
+        corpus={"sha256": "ab" * 32, "n_files": 2, "bytes": 1234},
+    )
+
+
+def front_page_settings(**changes):
+    from conftest import ROOT
+    from schemes.configtools import load_config
+    from schemes.report import FrontPageSettings
+
+    return FrontPageSettings.from_config(load_config(ROOT / "config" / "config.yaml"), **changes)
+
+
+def test_method_section_names_measure_validation_estimator_and_k():
+    from schemes.report import method_lines
+
+    text = "\n".join(method_lines(front_page_settings(), run_tables(with_gold=True)))
+    assert "*lexicon, sentence window: anti-Western claim*" in text
+    assert "F1 0.81 [95% CI 0.70, 0.90], ROC AUC n/a" in text and "rates 0.66" in text
+    assert "Krippendorff's alpha): claim 0.88; anti\\_western 0.91" in text
+    assert "2 events are ranked" in text and "2,000 replicates, seed 7" in text
+    assert "**K = 4** topics (1 seeded" in text and "grid 4, 8" in text
+    html = render(
+        front_page(
+            "",
+            SUMMARY,
+            quarantine([]),
+            corpus_name="c",
+            quarantine_path="q",
+            sections=(method_lines(front_page_settings(), run_tables(True)),),
+        )
+    )
+    assert "<h" in html and "Method" in html
+
+
+def test_without_a_gold_standard_the_page_says_the_measure_is_not_validated():
+    from schemes.report import method_lines
+
+    text = "\n".join(method_lines(front_page_settings(), run_tables(with_gold=False)))
+    assert "Not validated on this corpus" in text and "95% CI" not in text.split("Estimator")[0]
+    waves = front_page_settings(waves=[{"design": "d.csv", "labels": "l.csv"}])
+    assert "from 1 coded wave(s)" in "\n".join(method_lines(waves, run_tables(False)))
+
+
+def test_software_section_lists_versions_commit_and_corpus_hash_and_renders():
+    from schemes.report import software_lines
+
+    lines = software_lines(
+        {"python": "3.11.7", "matplotlib": "3.11.2"},
+        {"git_commit": "f" * 40, "git_dirty": True},
+        {"sha256": "ab" * 32, "n_files": 2, "bytes": 1234},
+    )
+    html = render(
+        front_page(
+            "", SUMMARY, quarantine([]), corpus_name="c", quarantine_path="q", sections=(lines,)
+        )
+    )
+    assert "<td>matplotlib</td>" in html and "<td>3.11.2</td>" in html
+    assert "f" * 40 in html and "uncommitted changes" in html and "ab" * 32 in html
+    assert "provenance.json" in html and "CITATION.cff" in html
+    no_git = "\n".join(software_lines({}, {"git_commit": None}, {}))
+    assert "no git commit" in no_git and "not computed" in no_git

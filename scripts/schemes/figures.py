@@ -31,11 +31,12 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import offset_copy
 
 from schemes import labels as names
-from schemes.figstyle import CM as CM_INCH
 from schemes.figstyle import (
+    CHAR_EM,
     GREY,
     LIGHT,
     PALETTE,
+    PT_CM,
     chars,
     figure,
     layout_problems,
@@ -47,6 +48,7 @@ from schemes.figstyle import (
     type_styles,
     wrap,
 )
+from schemes.figstyle import CM as CM_INCH
 from schemes.settings import Settings, key
 
 LINE_CM = 0.25  # one line of 6.5 pt tick labels (line spacing 1.0), in cm
@@ -513,13 +515,30 @@ def year_ticks(periods, *, width: str) -> tuple[list[int], list[str]]:
     return chosen, [str(years[i]) for i in chosen]
 
 
-def colour_bar(fig, image, ax, *, label: str, width: str) -> None:
-    """A horizontal colour bar under ``ax``, its label above the bar."""
+def colour_bar_cm(width: str) -> float:
+    """The height a colour bar takes under a heat map: its label, the bar, its ticks."""
+    return 2.2 if width == "single" else 1.5
+
+
+def colour_bar(fig, image, ax, *, label: str, width: str, map_cm: float) -> None:
+    """A horizontal colour bar under ``ax`` (0.3 cm high), its label above the bar.
+
+    ``map_cm`` is the heat map's height: the bar takes a fixed height, not a
+    share of a tall map.
+    """
     single = width == "single"
     bar = fig.colorbar(
-        image, ax=ax, orientation="horizontal", location="bottom", shrink=0.9 if single else 0.6
+        image,
+        ax=ax,
+        orientation="horizontal",
+        location="bottom",
+        shrink=0.9 if single else 0.6,
+        fraction=min(0.15, 0.3 / max(map_cm, 0.3)),
+        aspect=30 if single else 45,
     )
-    bar.ax.set_title(wrap(label, 30 if single else 90), fontsize=6.5, fontweight="normal")
+    bar.ax.set_title(
+        wrap(label, 30 if single else 90, max_lines=6), fontsize=6.5, fontweight="normal"
+    )
     bar.ax.tick_params(labelsize=6)
 
 
@@ -534,7 +553,7 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, topics: pd.DataFrame, *, wid
         wrap(topic_label(label), per_line)
         for label in topics.set_index("topic").loc[grid.index, "label"]
     ]
-    fig = figure(width, rows_height(len(grid), labels) + 3.2)
+    fig = figure(width, rows_height(len(grid), labels) + 0.5 + colour_bar_cm(width))
     ax = fig.subplots()
     image = ax.imshow(
         np.ma.masked_invalid(grid.to_numpy(float)),
@@ -552,6 +571,7 @@ def plot_topic_prevalence(prevalence: pd.DataFrame, topics: pd.DataFrame, *, wid
         ax,
         label="mean share of the period\u2019s documents (white: no documents)",
         width=width,
+        map_cm=rows_height(len(grid), labels),
     )
     return fig
 
@@ -592,9 +612,11 @@ def plot_event_topics(profile: pd.DataFrame, catalogue: pd.DataFrame | None, *, 
     sure = sure.pivot(index="event_id", columns="topic", values="sure")
     sure = sure.reindex(index=events, columns=topics["topic"]).fillna(False).to_numpy(bool)
     single = width == "single"
-    labels = [wrap(t, chars(3.4 if single else 7.0)) for t in event_labels(catalogue, events)]
+    labels = [wrap(t, chars(4.0 if single else 7.0)) for t in event_labels(catalogue, events)]
     columns = [_topic_column_label(t, width=width) for t in topics["label"]]
-    fig = figure(width, rows_height(len(events), labels) + (6.4 if width == "double" else 4.8))
+    longest = max((len(line) for c in columns for line in c.split("\n")), default=1)
+    column_cm = longest * 6.5 * CHAR_EM * PT_CM + 0.3
+    fig = figure(width, rows_height(len(events), labels) + column_cm + colour_bar_cm(width))
     ax = fig.subplots()
     limit = float(np.nanmax(np.abs(values), initial=0.0)) or 1.0
     image = ax.imshow(values, aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit)
@@ -609,6 +631,7 @@ def plot_event_topics(profile: pd.DataFrame, catalogue: pd.DataFrame | None, *, 
         label="topic share in the event window minus the baseline (percentage points); "
         "+ / \u2212: 95% CI excludes 0",
         width=width,
+        map_cm=rows_height(len(events), labels),
     )
     return fig
 
