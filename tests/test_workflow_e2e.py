@@ -375,3 +375,96 @@ def test_item_level_validation_report_export_code_report(workdir):
     coded = evidence[evidence["coded"] == 1]
     assert len(coded) > 0 and (coded["code_source"] == "gold").all()
     assert (coded["attributed_by"] == "coders").all()
+
+
+def code_from_truth(workdir, to_code, coder):
+    """A simulated coder: an item carries an anti-Western claim when the demo planted one."""
+    truth = pd.read_csv(workdir / "data/demo/claims_truth.csv")
+    claims = set(truth.loc[truth["kind"].isin(["planted", "background", "non_western"]), "doc_id"])
+    western = set(truth.loc[truth["kind"].isin(["planted", "background"]), "doc_id"])
+    items = pd.read_csv(to_code, dtype={"item_id": str}, keep_default_na=False)
+    codes = pd.DataFrame({"item_id": items["item_id"]})
+    codes["claim"] = codes["item_id"].isin(claims).astype(int)
+    codes["anti_western"] = codes["item_id"].isin(western).astype(int)
+    codes["accused"] = np.where(
+        codes["anti_western"] == 1, "west", np.where(codes["claim"] == 1, "other", "")
+    )
+    codes["stance"] = np.where(codes["claim"] == 1, "asserted", "")
+    codes["reason"] = np.where(codes["claim"] == 1, "simulated coder: planted claim", "")
+    codes["coder"] = coder
+    return codes
+
+
+def test_the_coding_loop_gives_design_based_estimates_that_cover_the_planted_rates(workdir):
+    """Plan, draw wave 1, code it (two coders), draw wave 2, code it, estimate: the intervals
+    must cover the share of each window's items that carry a planted anti-Western claim."""
+    gold = simulate_item_coders(workdir)
+    results, folder = workdir / "results/demo", workdir / "coding"
+    folder.mkdir(exist_ok=True)
+    snakemake(
+        workdir,
+        "--config",
+        gold,
+        "--",
+        "results/demo/coding/plan.csv",
+        "results/demo/coding/wave1_to_code.csv",
+    )
+    plan = pd.read_csv(results / "coding/plan.csv")
+    assert plan["excess_se_median"].is_monotonic_decreasing
+    waves = []
+    for wave in (1, 2):
+        (folder / f"wave{wave}_design.csv.gz").write_bytes(
+            (results / f"coding/wave{wave}_design.csv.gz").read_bytes()
+        )
+        first = code_from_truth(workdir, results / f"coding/wave{wave}_to_code.csv", f"A{wave}")
+        first.to_csv(folder / f"wave{wave}_a.csv", index=False)
+        entry = f"{{design: coding/wave{wave}_design.csv.gz, coders: [coding/wave{wave}_a.csv]}}"
+        config = "design={waves: [" + ", ".join([*waves, entry]) + "]}"
+        snakemake(
+            workdir,
+            "--config",
+            gold,
+            config,
+            "--",
+            f"results/demo/coding/wave{wave}_to_code_second.csv",
+        )
+        second_file = results / f"coding/wave{wave}_to_code_second.csv"
+        selection = pd.read_csv(results / f"coding/wave{wave}_second_selection.csv", dtype=str)
+        positives = set(first.loc[first["claim"] == 1, "item_id"])
+        assert positives <= set(selection["item_id"])  # every positive is coded twice
+        code_from_truth(workdir, second_file, f"B{wave}").to_csv(
+            folder / f"wave{wave}_b.csv", index=False
+        )
+        waves.append(
+            f"{{design: coding/wave{wave}_design.csv.gz, labels: coding/wave{wave}_a.csv, "
+            f"coders: [coding/wave{wave}_a.csv, coding/wave{wave}_b.csv]}}"
+        )
+        config = "design={waves: [" + ", ".join(waves) + "]}"
+        target = (
+            "results/demo/coding/wave2_to_code.csv"
+            if wave == 1
+            else "results/demo/tables/event_estimates.csv"
+        )
+        snakemake(workdir, "--config", gold, config, "--", target)
+    estimates = pd.read_csv(results / "tables/event_estimates.csv").set_index("event_id")
+    design = pd.read_csv(folder / "wave2_design.csv.gz", dtype=str, keep_default_na=False)
+    truth = pd.read_csv(workdir / "data/demo/claims_truth.csv")
+    western = set(truth.loc[truth["kind"].isin(["planted", "background"]), "doc_id"])
+    design["western"] = design["item_id"].isin(western)
+    rows = design.assign(domain=design["domains"].str.split(";")).explode("domain")
+    true_rate = (
+        1000 * rows[rows["domain"].str.endswith(":window")].groupby("domain")["western"].mean()
+    )
+    true_rate.index = true_rate.index.str.replace(":window", "")
+    true_rate = true_rate.reindex(estimates.index)
+    covered = (estimates["rate_low"] <= true_rate + 1e-9) & (
+        true_rate <= estimates["rate_high"] + 1e-9
+    )
+    assert covered.mean() >= 0.9, estimates.assign(true=true_rate)[~covered]
+    assert estimates["n_coded"].mean() > 50 and estimates["tier"].min() == 1
+    contrast = pd.read_csv(results / "tables/design_contrast.csv")
+    assert (contrast["ci_low"] <= contrast["difference"]).all() and (
+        contrast["difference"] <= contrast["ci_high"]
+    ).all()
+    reliability = pd.read_csv(results / "validation/wave_reliability.csv")
+    assert set(reliability["wave"]) == {1, 2} and (reliability["disagreements"] == 0).all()

@@ -270,8 +270,9 @@ def build_gold(
 
     ``first`` codes every sampled item, ``second`` the double-coded subset,
     ``adjudication`` has one row per (item_id, field) disagreement with the
-    ``final`` code and a ``reason``. Where the adjudicated claim code is the
-    second coder's, that coder's accused, accuser and stance are taken too.
+    ``final`` code and a ``reason``. Where the adjudicated claim (or
+    anti-Western) code is the second coder's, that coder's accused, accuser
+    and stance are taken too.
     An optional ``stance`` column of the adjudication overrides the stance.
     A disagreement without an adjudication row is an error.
     """
@@ -296,10 +297,10 @@ def build_gold(
         gold.at[item, field] = row["final"]
         gold.at[item, "source"] = "adjudicated"
         if (
-            field == "claim"
+            field in ("claim", "anti_western")
             and row["final"]
-            == others.at[item, "claim"]
-            != first.set_index("item_id").at[item, "claim"]
+            == others.at[item, field]
+            != first.set_index("item_id").at[item, field]
         ):
             for column in ("accused", "accused_detail", "accuser", "stance", "reason"):
                 gold.at[item, column] = others.at[item, column]
@@ -368,3 +369,47 @@ def run_second_coding(
     )
     chosen.to_csv(outputs["selection"], index=False)
     return {"wave": wave, "first_coded": len(first), **chosen["why"].value_counts().to_dict()}
+
+
+RECHECK_COLUMNS = [
+    "item_id",
+    "claim_before",
+    "anti_western_before",
+    "claim_recheck",
+    "anti_western_recheck",
+    "claim",
+    "anti_western",
+    "decision",
+    "reason",
+]
+
+
+def apply_recheck(
+    codes: pd.DataFrame, recheck: pd.DataFrame, recoded: pd.DataFrame
+) -> pd.DataFrame:
+    """Codes with a guide revision's re-check applied: changed items take the recoder's fields.
+
+    ``recheck`` has one row per re-checked item (:data:`RECHECK_COLUMNS`):
+    the codes before, the recoder's, and the final ``claim``/``anti_western``
+    after adjudication. Where the final codes differ from ``codes``, the
+    item takes them, with the recoder's accused, accuser, stance, doubt and
+    the adjudication's reason, and ``coder`` records the re-check. ``codes``
+    is the file as read (text cells), and so is the result.
+    """
+    out = codes.set_index("item_id").copy()
+    fields = recoded.set_index("item_id")
+    for row in recheck.itertuples(index=False):
+        if row.item_id not in out.index:
+            continue
+        if (int(row.claim), int(row.anti_western)) == (
+            int(out.at[row.item_id, "claim"]),
+            int(out.at[row.item_id, "anti_western"]),
+        ):
+            continue
+        for column in ("accused", "accused_detail", "accuser", "stance", "doubt"):
+            out.at[row.item_id, column] = str(fields.at[row.item_id, column])
+        out.at[row.item_id, "claim"] = str(int(row.claim))
+        out.at[row.item_id, "anti_western"] = str(int(row.anti_western))
+        out.at[row.item_id, "reason"] = str(row.reason)
+        out.at[row.item_id, "coder"] = f"{out.at[row.item_id, 'coder']} -> recheck v2.1"
+    return out.reset_index()
