@@ -196,3 +196,25 @@ def test_software_section_lists_versions_commit_and_corpus_hash_and_renders():
     assert "provenance.json" in html and "CITATION.cff" in html
     no_git = "\n".join(software_lines({}, {"git_commit": None}, {}))
     assert "no git commit" in no_git and "not computed" in no_git
+
+
+def test_citation_file_names_the_software_version_the_book_and_the_data():
+    import tomllib
+
+    import yaml
+    from conftest import ROOT
+
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    for key in ("cff-version", "message", "title", "authors", "version", "type", "license"):
+        assert citation.get(key), key
+    assert citation["cff-version"] == "1.2.0" and citation["type"] == "software"
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert str(citation["version"]) == project["version"]
+    assert citation["license"] == project["license"]
+    book = next(r for r in citation["references"] if r["type"] == "book")
+    assert "Revealing Schemes" in book["title"] and book["year"] == 2021
+    assert book["authors"][0]["family-names"] == "Radnitz"
+    assert book["publisher"]["name"] == "Oxford University Press"
+    assert any(r["type"] == "data" and r.get("doi") for r in citation["references"])
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "## How to cite" in readme and "CITATION.cff" in readme

@@ -216,6 +216,7 @@ document.querySelectorAll("th").forEach((th, i) => th.addEventListener("click", 
 HEADINGS = [
     "date",
     "title",
+    "source",
     "measure value",
     "detected",
     "coded",
@@ -253,6 +254,7 @@ def _row(item) -> str:
     cells = [
         _cell(item.date),
         _title_cell(item.title, item.url),
+        _cell(item.source),
         _cell(item.measure_value, numeric=True),
         _cell(_flag(item.detected)),
         _cell(f"{coded} ({item.code_source})" if coded else ""),
@@ -273,7 +275,8 @@ def _summary_line(event, counts: dict, *, limit: int, measure_text: str) -> str:
         score += f" [95% CI {event.ci_low:.2f}, {event.ci_high:.2f}]"
     rank = "" if pd.isna(event.rank) else f", rank {int(event.rank)}"
     return (
-        f"{names.event_type(event.type)}; window {event.window_start} to {event.window_end}; "
+        f"Event type: {names.event_type(event.type)}; window {event.window_start} to "
+        f"{event.window_end}; "
         f"{score}{rank}. Of the window's {counts['in_window']:,} items, the measure "
         f"({measure_text}) detects {counts['detected']:,} and {counts['coded']:,} were coded "
         f"by hand; shown: {counts['shown_detected']} detected and {counts['shown_coded']} coded "

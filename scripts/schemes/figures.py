@@ -400,7 +400,7 @@ def plot_sensitivity(
     ]
     event_y, events_cm = stacked_rows(labels)
     measures = list(dict.fromkeys(long["measure"]))
-    measure_labels = [wrap(names.sensitivity_measure(m), chars(3.2)) for m in measures]
+    measure_labels = [wrap(names.sensitivity_measure(m), chars(4.0)) for m in measures]
     measure_y, measures_cm = stacked_rows(measure_labels)
     tau_cm, spread_cm = measures_cm + 4.4, events_cm + 3.6
     if single:
@@ -612,7 +612,7 @@ def plot_event_topics(profile: pd.DataFrame, catalogue: pd.DataFrame | None, *, 
     sure = sure.pivot(index="event_id", columns="topic", values="sure")
     sure = sure.reindex(index=events, columns=topics["topic"]).fillna(False).to_numpy(bool)
     single = width == "single"
-    labels = [wrap(t, chars(4.0 if single else 7.0)) for t in event_labels(catalogue, events)]
+    labels = [wrap(t, chars(4.0 if single else 7.6)) for t in event_labels(catalogue, events)]
     columns = [_topic_column_label(t, width=width) for t in topics["label"]]
     longest = max((len(line) for c in columns for line in c.split("\n")), default=1)
     column_cm = longest * 6.5 * CHAR_EM * PT_CM + 0.3
