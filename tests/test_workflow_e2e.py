@@ -175,6 +175,13 @@ def test_every_figure_and_table_has_a_sidecar_with_its_hash(workdir):
     assert ranking["seeds"] == {"events.seed": 7} and ranking["rule"] == "event_ranking"
 
 
+def test_no_figure_has_overlapping_or_clipped_text_at_either_width(workdir):
+    logs = sorted((workdir / "results/demo/logs").glob("figure_*.log"))
+    assert len(logs) == sum(not spec.needs_gold for spec in FIGURES.values())
+    for log in logs:
+        assert '"layout_problems": {}' in log.read_text(), log.name
+
+
 def test_evidence_lists_detected_items_of_each_window(workdir):
     evidence = pd.read_csv(workdir / "results/demo/evidence/evidence.csv")
     ranking = pd.read_csv(workdir / "results/demo/tables/event_ranking.csv")

@@ -264,9 +264,14 @@ def _contrast_panel(ax, ranking, row, *, styles: dict, width: str) -> None:
     )
     ax.set_xlim(-0.55, 1.55)
     ax.axhline(0, color=GREY, linewidth=0.6, linestyle="--")
+    interval = (
+        f"[{number(row.ci_low)}, {number(row.ci_high)}]"
+        if np.isfinite([row.ci_low, row.ci_high]).all()
+        else "(no CI)"
+    )
     ax.set_title(
-        f"difference {number(row.difference)}\n[{number(row.ci_low)}, {number(row.ci_high)}], "
-        f"p = {row.p_permutation:.3f}\nn = {row.n_a} and {row.n_b} events",
+        f"difference {number(row.difference)}\n{interval}, p = {row.p_permutation:.3f}\n"
+        f"n = {row.n_a} and {row.n_b} events",
         fontsize=6.5,
         fontweight="normal",
     )
@@ -537,7 +542,7 @@ def colour_bar(fig, image, ax, *, label: str, width: str, map_cm: float) -> None
         aspect=30 if single else 45,
     )
     bar.ax.set_title(
-        wrap(label, 30 if single else 90, max_lines=6), fontsize=6.5, fontweight="normal"
+        wrap(label, 30 if single else 60, max_lines=6), fontsize=6.5, fontweight="normal"
     )
     bar.ax.tick_params(labelsize=6)
 
