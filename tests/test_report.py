@@ -218,3 +218,21 @@ def test_citation_file_names_the_software_version_the_book_and_the_data():
     assert any(r["type"] == "data" and r.get("doi") for r in citation["references"])
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "## How to cite" in readme and "CITATION.cff" in readme
+
+
+def test_with_coded_waves_the_page_gives_the_design_estimates_and_coder_agreement():
+    from dataclasses import replace
+
+    from schemes.report import method_lines
+
+    tables = replace(
+        run_tables(with_gold=True),
+        estimates=pd.DataFrame({"n_coded": [100, 200]}),
+        wave_reliability=pd.DataFrame(
+            {"wave": [1, 1], "field": ["claim", "anti_western"], "krippendorff_alpha": [0.94, 0.92]}
+        ),
+    )
+    settings = front_page_settings(waves=[{"design": "d.csv", "labels": "l.csv"}])
+    text = "\n".join(method_lines(settings, tables))
+    assert "from 1 coded wave(s)" in text and "150 coded items per event window" in text
+    assert "wave 1 (Krippendorff's alpha): claim 0.94; anti\\_western 0.92" in text

@@ -172,6 +172,8 @@ class RunTables:
     ranking: pd.DataFrame
     choice: pd.DataFrame | None = None
     reliability: pd.DataFrame | None = None
+    estimates: pd.DataFrame | None = None
+    wave_reliability: pd.DataFrame | None = None
     corpus: dict = field(default_factory=dict)
 
 
@@ -206,25 +208,40 @@ def measure_lines(settings: FrontPageSettings, tables: RunTables) -> list[str]:
         f"rates with the coded rates {_number(row['event_spearman'])}."
     )
     if tables.reliability is not None and len(tables.reliability):
-        alphas = "; ".join(
-            f"{_rst_escape(r.field)} {_number(r.krippendorff_alpha)}"
-            for r in tables.reliability.itertuples(index=False)
-        )
-        text += f" Coders' agreement (Krippendorff's alpha): {alphas}."
+        text += f" Coders' agreement (Krippendorff's alpha): {_alphas(tables.reliability)}."
     return [*lines, text]
+
+
+def _alphas(table: pd.DataFrame) -> str:
+    return "; ".join(
+        f"{_rst_escape(r.field)} {_number(r.krippendorff_alpha)}"
+        for r in table.itertuples(index=False)
+    )
+
+
+def design_text(settings: FrontPageSettings, tables: RunTables) -> str:
+    """The design-based estimates: waves, estimator, intervals, coded items, coder agreement."""
+    waves = len([w for w in settings.waves if w.get("labels")])
+    if not waves:
+        return "No design-based coding wave is coded yet (``design.waves``)."
+    text = (
+        f"Design-based estimates from {waves} coded wave(s) (``tables/event_estimates.csv``): "
+        f"estimator ``{settings.estimator}``, intervals ``{settings.interval}``"
+    )
+    if tables.estimates is not None and len(tables.estimates):
+        text += (
+            f", {tables.estimates['n_coded'].mean():,.0f} coded items per event window on average"
+        )
+    text += "."
+    if tables.wave_reliability is not None and len(tables.wave_reliability):
+        for wave, part in tables.wave_reliability.groupby("wave", sort=True):
+            text += f" Coders' agreement on wave {wave} (Krippendorff's alpha): {_alphas(part)}."
+    return text
 
 
 def estimator_lines(settings: FrontPageSettings, tables: RunTables) -> list[str]:
     """How the event scores, their CIs and the rank sets are estimated."""
     ranked = int(tables.ranking["score"].notna().sum())
-    waves = len([w for w in settings.waves if w.get("labels")])
-    design = (
-        f"Design-based estimates from {waves} coded wave(s): estimator "
-        f"``{settings.estimator}``, intervals ``{settings.interval}`` "
-        "(``tables/event_estimates.csv``)."
-        if waves
-        else "No design-based coding wave is coded yet (``design.waves``)."
-    )
     return [
         f"**Estimator.** {ranked:,} events are ranked by "
         f"*{names.event_measure(settings.measure, long=True)}* "
@@ -232,7 +249,8 @@ def estimator_lines(settings: FrontPageSettings, tables: RunTables) -> list[str]
         f"from {settings.days_before} days before each event's start to {settings.days_after} "
         f"days after its end, against the {settings.baseline_days} days before the window; 95% "
         f"CIs from a Poisson bootstrap over {settings.resample}s ({settings.bootstrap:,} "
-        f"replicates, seed {settings.seed}) and marginal 95% rank confidence sets. {design}",
+        f"replicates, seed {settings.seed}) and marginal 95% rank confidence sets. "
+        f"{design_text(settings, tables)}",
     ]
 
 
@@ -299,7 +317,7 @@ def read_run_tables(inputs: dict) -> RunTables:
     """The tables :func:`method_lines` and :func:`software_lines` read."""
     optional = {
         name: pd.read_csv(inputs[name]) if inputs.get(name) else None
-        for name in ("choice", "reliability")
+        for name in ("choice", "reliability", "estimates", "wave_reliability")
     }
     return RunTables(
         topics=pd.read_csv(inputs["topics"]),
@@ -318,7 +336,8 @@ def run_report_front_page(
     Inputs: ``description`` (workflow/report/workflow.rst), ``summary`` and
     ``quarantine`` (ingest), ``corpus_hash``, ``topics`` and ``selection``
     (topic stage), ``ranking``, optional ``choice`` and ``reliability``
-    (validation, with a gold standard). Outputs: ``page``. Settings: the
+    (validation, with a gold standard), ``estimates`` and ``wave_reliability``
+    (with coded design waves). Outputs: ``page``. Settings: the
     event measure and estimator (``events.*``), ``backend`` (topics),
     ``estimator``, ``interval``, ``waves`` (design); ``corpus``
     is the rule's wildcard, the corpus name shown in the title.

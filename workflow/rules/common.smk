@@ -290,7 +290,7 @@ def get_estimate_inputs(wildcards):
 
 
 def get_front_page_inputs(wildcards):
-    """What the front page reports: ingest, corpus hash, topics, ranking, validation."""
+    """What the front page reports: ingest, corpus hash, topics, ranking, validation, waves."""
     results = f"results/{wildcards.corpus}"
     inputs = {
         "description": "workflow/report/workflow.rst",
@@ -304,6 +304,9 @@ def get_front_page_inputs(wildcards):
     if GOLD:
         inputs["choice"] = f"{results}/validation/measure_choice.csv"
         inputs["reliability"] = f"{results}/validation/gold_reliability.csv"
+    if coded_waves():
+        inputs["estimates"] = f"{results}/tables/event_estimates.csv"
+        inputs["wave_reliability"] = f"{results}/validation/wave_reliability.csv"
     return inputs
 
 
