@@ -916,13 +916,14 @@ def figure_paths(outputs: dict) -> dict[str, dict[str, str]]:
 def run_figure(settings: FigureSettings, inputs: dict, outputs: dict, *, figure: str) -> dict:
     """Draw the registered ``figure`` at both widths and save it in every format.
 
-    Inputs: the figure's tables (:data:`FIGURES`). Outputs: ``png`` and
+    Inputs: the figure's tables (:data:`FIGURES`) and ``style`` (the style
+    file; an input so that editing it redraws the figures). Outputs: ``png`` and
     ``other`` (double column, 17.5 cm: the PNG and the other configured
     formats), ``single`` (single column, 8.5 cm, every format). Settings:
     ``dpi``; ``measure``, ``doc_measure``, ``correction``, ``days_before``,
     ``days_after`` (events.*: named in labels; the main ranking's setting).
     """
-    tables = read_tables(inputs)
+    tables = read_tables({name: inputs[name] for name in FIGURES[figure].inputs})
     problems = {}
     for width, paths in figure_paths(outputs).items():
         fig = draw(figure, tables, settings, width=width)

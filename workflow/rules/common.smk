@@ -122,11 +122,14 @@ def get_topics_inputs(wildcards):
 
 
 def get_figure_inputs(wildcards):
-    """The input tables of one registered figure (schemes.figures.FIGURES)."""
+    """The input tables of one registered figure (schemes.figures.FIGURES), and the style
+    file (editing it redraws the figures)."""
     spec = schemes.figures.FIGURES[wildcards.figure]
-    return {
+    inputs = {
         name: f"results/{wildcards.corpus}/{path}" for name, path in spec.inputs.items()
     }
+    inputs["style"] = "scripts/schemes/schemes.mplstyle"
+    return inputs
 
 
 def figure_formats():
