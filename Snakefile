@@ -20,9 +20,10 @@ include: "workflow/rules/validation.smk"
 include: "workflow/rules/active.smk"
 include: "workflow/rules/coding.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/report.smk"
 
 
-# front page of `snakemake --report`: the description plus the ingest counts
+# front page of `snakemake --report`: generated from the run (rule report_front_page)
 report: get_report_description()
 
 

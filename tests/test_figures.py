@@ -1,60 +1,314 @@
+"""Figures: every registered figure at both print widths, readable, byte-identical.
+
+The tables here are small synthetic ones written by the test (long event
+labels, Cyrillic topic words, a union type), never corpus text.
+"""
+
 import hashlib
+import io
+import re
+import warnings
 
+import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+import pytest
 from conftest import ROOT
-from schemes.figures import FIGURES, FigureSettings, run_figure
+from PIL import Image
+from schemes import labels as names
+from schemes.configtools import load_config
+from schemes.figstyle import WIDTHS_CM, layout_problems, style, type_styles
+from schemes.figures import FIGURES, FigureSettings, draw, run_figure
+
+EVENTS = [
+    ("rose_2003", "Rose Revolution (Georgia) 2003", "color_revolution"),
+    ("orange_2004", "Orange Revolution (Ukraine) 2004-05", "color_revolution"),
+    ("tulip_2005", "Tulip Revolution (Kyrgyzstan) 2005", "color_revolution"),
+    ("nato_prague_2002", "NATO Prague summit 2002", "nato_summit"),
+    ("nato_istanbul_2004", "NATO Istanbul summit 2004", "nato_summit"),
+    ("nato_riga_2006", "NATO Riga summit 2006", "nato_summit"),
+    (
+        "nato_accession_1999",
+        "NATO accession of Poland, Hungary, Czech Republic 1999",
+        "nato_enlargement",
+    ),
+    ("beslan_2004", "Beslan school siege 2004", "terrorist_attack"),
+    ("georgia_war_2008", "Russia-Georgia war 2008", "war"),
+]
+TOPICS = [
+    "S00 conspiracy: тайно / развалить / свергнуть",
+    "T01 сообщить_пресс-служба / провести_рабочий / кремль",
+    "T02 человек_погибнуть / убить / трое",
+    "T03 уведомление_дирекция / телеизмерение_дать / информация_обязательный",
+]
+SETTINGS = FigureSettings.from_config(load_config(ROOT / "config" / "config.yaml"), dpi=60)
 
 
-def write_tables(tmp_path):
-    ranking = pd.DataFrame(
-        {
-            "event_id": ["a", "b", "c"],
-            "label": ["Alpha", "Beta", "Gamma"],
-            "type": ["color_revolution", "nato_summit", "other"],
-            "window_start": ["2003-10-26", "2004-06-21", "2005-01-01"],
-            "window_end": ["2003-12-23", "2004-07-29", "2005-02-01"],
-            "score": [12.0, 3.0, float("nan")],
-            "ci_low": [8.0, -1.0, float("nan")],
-            "ci_high": [16.0, 7.0, float("nan")],
-            "rank": [1, 2, None],
-        }
+def catalogue() -> pd.DataFrame:
+    return pd.DataFrame(EVENTS, columns=["event_id", "label", "type"])
+
+
+def ranking() -> pd.DataFrame:
+    table = catalogue()
+    n = len(table)
+    table["window_start"] = [f"{2000 + i}-03-01" for i in range(n)]
+    table["window_end"] = [f"{2000 + i}-04-15" for i in range(n)]
+    table["score"] = np.linspace(120, -10, n)
+    table["ci_low"], table["ci_high"] = table["score"] - 20, table["score"] + 25
+    table["rank"] = np.arange(1, n + 1)
+    table["rank_ci_low"] = np.maximum(1, table["rank"] - 2)
+    table["rank_ci_high"] = np.minimum(n, table["rank"] + 3)
+    return table
+
+
+def sensitivity_tables():
+    rng = np.random.default_rng(1)
+    rows = []
+    measures = ["n_claims", "rate_per_1000", "excess_pre", "excess_topic_share_conspiracy_k8"]
+    for before, after in ((7, 30), (0, 14), (14, 90)):
+        for measure in measures:
+            ranks = rng.permutation(len(EVENTS)) + 1
+            for (event_id, _, _), rank in zip(EVENTS, ranks, strict=True):
+                rows.append(
+                    {
+                        "setting": f"-{before}/+{after} d, {measure}",
+                        "days_before": before,
+                        "days_after": after,
+                        "measure": measure,
+                        "event_id": event_id,
+                        "score": float(rank),
+                        "rank": float(rank),
+                    }
+                )
+    long = pd.DataFrame(rows)
+    settings = list(dict.fromkeys(long["setting"]))
+    tau = pd.DataFrame(
+        rng.uniform(-0.3, 1, (len(settings), len(settings))), index=settings, columns=settings
     )
-    ranking.to_csv(tmp_path / "ranking.csv", index=False)
-    periods = pd.period_range("2003-01", "2005-12", freq="M").astype(str)
-    pd.DataFrame(
-        {"period": periods, "n_docs": range(36), "n_claims": 1, "rate_per_1000": 2.5}
-    ).to_csv(tmp_path / "series.csv", index=False)
-    rows = [(p, t, 0.5, 3) for p in ("2003", "2004") for t in (0, 1)]
-    pd.DataFrame(rows, columns=["period", "topic", "share", "n_docs"]).to_csv(
-        tmp_path / "prevalence.csv", index=False
+    tau.index.name = "setting"
+    wide = long.pivot(index="event_id", columns="setting", values="rank")
+    spread = pd.DataFrame(
+        {"event_id": wide.index, "rank_min": wide.min(axis=1), "rank_max": wide.max(axis=1)}
     )
-    pd.DataFrame({"topic": [0, 1], "label": ["T00 oil", "T01 gas"]}).to_csv(
-        tmp_path / "topics.csv", index=False
+    spread["rank_range"] = spread["rank_max"] - spread["rank_min"]
+    spread["moves_most"] = spread["rank_range"] >= spread["rank_range"].quantile(0.75)
+    return long, tau.reset_index(), spread.reset_index(drop=True)
+
+
+def validation_scores() -> pd.DataFrame:
+    rows = []
+    for target in ("claim", "anti_western"):
+        for split in ("dev", "test"):
+            for label in (
+                "lexicon, sentence window: anti-Western claim",
+                "supervised classifier (trained on dev): probability",
+                "Latent Semantic Scaling score",
+            ):
+                row = {"label": label, "target": target, "split": split}
+                row["weighting"] = "inverse inclusion probability"
+                for metric in ("precision", "recall", "f1"):
+                    row[metric] = 0.6
+                    row[f"{metric}_ci_low"], row[f"{metric}_ci_high"] = 0.4, 0.8
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def tables() -> dict[str, pd.DataFrame]:
+    """Every input table of every registered figure, by input name."""
+    long, tau, spread = sensitivity_tables()
+    quarters = pd.period_range("2000Q1", "2006Q4", freq="Q")
+    kept = [q for q in quarters if q.year not in (2001,)]  # a gap, as in real corpora
+    prevalence = pd.DataFrame(
+        [(str(q), t, 0.1 + 0.05 * t, 10) for q in kept for t in range(len(TOPICS))],
+        columns=["period", "topic", "share", "n_docs"],
     )
+    profile = pd.DataFrame(
+        [
+            (e, t, label, 0.1, 0.1 + d, d, d - 0.01, d + 0.01)
+            for i, (e, _, _) in enumerate(EVENTS)
+            for t, label in enumerate(TOPICS)
+            for d in [0.02 * ((i + t) % 5 - 2)]
+        ],
+        columns=[
+            "event_id",
+            "topic",
+            "label",
+            "window_share",
+            "baseline_share",
+            "difference",
+            "ci_low",
+            "ci_high",
+        ],
+    )
+    months = pd.period_range("2000-01", "2008-12", freq="M")
     return {
-        "ranking": tmp_path / "ranking.csv",
-        "timeseries": tmp_path / "series.csv",
-        "prevalence": tmp_path / "prevalence.csv",
-        "topics": tmp_path / "topics.csv",
+        "ranking": ranking(),
+        "catalogue": catalogue(),
+        "contrast": pd.DataFrame(
+            {
+                "type_a": ["color_revolution", "color_revolution"],
+                "type_b": ["nato_summit", "nato_summit+nato_enlargement"],
+                "n_a": [3, 3],
+                "n_b": [3, 4],
+                "difference": [10.5, -3.2],
+                "ci_low": [-4.0, -20.0],
+                "ci_high": [25.0, 12.0],
+                "p_permutation": [0.2, 0.7],
+            }
+        ),
+        "sensitivity": long,
+        "tau": tau,
+        "spread": spread,
+        "timeseries": pd.DataFrame(
+            {
+                "period": [str(m) for m in months if m.year != 2003],
+                "n_docs": 300,
+                "n_claims": 2,
+                "rate_per_1000": 6.7,
+            }
+        ),
+        "prevalence": prevalence,
+        "topics": pd.DataFrame(
+            {"topic": range(len(TOPICS)), "label": TOPICS, "seeded": ["conspiracy", "", "", ""]}
+        ),
+        "profile": profile,
+        "selection": pd.DataFrame(
+            {
+                "k": [8, 12, 16],
+                "npmi": [0.7, 0.8, 0.75],
+                "diversity": [1.0, 0.95, 0.9],
+                "stability": [0.7, 0.8, 0.9],
+                "chosen": [False, True, False],
+            }
+        ),
+        "scores": validation_scores(),
     }
 
 
-def test_figures_are_written_in_every_format_and_byte_identical(tmp_path):
-    inputs = write_tables(tmp_path)
-    for name in ("event_ranking", "framing_timeseries", "topic_prevalence"):
-        digests = []
-        for attempt in ("1", "2"):
-            paths = [str(tmp_path / f"{name}{attempt}.{fmt}") for fmt in ("png", "pdf", "svg")]
-            outputs = {"png": paths[0], "other": paths[1:]}
-            run_figure(FigureSettings(dpi=80), inputs, outputs, figure=name)
-            digests.append([hashlib.sha256(open(p, "rb").read()).hexdigest() for p in paths])
-        assert digests[0] == digests[1], name
-        assert (tmp_path / f"{name}1.pdf").read_bytes().startswith(b"%PDF")
-        assert b"<svg" in (tmp_path / f"{name}1.svg").read_bytes()[:500]
+def inputs_for(name: str, folder) -> dict:
+    """The figure's input tables written as files, as the rule passes them."""
+    paths = {}
+    for key, relative in FIGURES[name].inputs.items():
+        path = folder / f"{key}{'.tsv' if relative.endswith('.tsv') else '.csv'}"
+        tables()[key].to_csv(path, sep="\t" if relative.endswith(".tsv") else ",", index=False)
+        paths[key] = str(path)
+    return paths
 
 
-def test_every_registered_figure_has_a_caption_and_a_category():
+def outputs_for(name: str, folder) -> dict:
+    return {
+        "png": str(folder / f"{name}.png"),
+        "other": [str(folder / f"{name}.pdf"), str(folder / f"{name}.svg")],
+        "single": [str(folder / f"{name}.single.{fmt}") for fmt in ("png", "pdf", "svg")],
+    }
+
+
+@pytest.mark.parametrize("width", ["single", "double"])
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_no_text_overlaps_or_leaves_the_figure_and_cyrillic_renders(name, width):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font", layout warnings
+        fig = draw(name, tables(), SETTINGS, width=width)
+        with style():
+            problems = layout_problems(fig)
+    plt.close(fig)
+    assert not problems, problems
+    assert fig.get_size_inches()[0] == pytest.approx(WIDTHS_CM[width] / 2.54)
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
+def test_every_format_at_both_widths_is_byte_identical_across_runs(name, tmp_path):
+    inputs = inputs_for(name, tmp_path)
+    digests = []
+    for attempt in ("first", "second"):
+        folder = tmp_path / attempt
+        folder.mkdir()
+        outputs = outputs_for(name, folder)
+        run_figure(SETTINGS.replace(dpi=80), inputs, outputs, figure=name)
+        files = [outputs["png"], *outputs["other"], *outputs["single"]]
+        digests.append([hashlib.sha256(open(p, "rb").read()).hexdigest() for p in files])
+    assert digests[0] == digests[1]
+
+
+def test_pngs_are_exactly_one_or_two_columns_wide_at_the_configured_dpi(tmp_path):
+    inputs = inputs_for("event_ranking", tmp_path)
+    outputs = outputs_for("event_ranking", tmp_path)
+    run_figure(SETTINGS.replace(dpi=300), inputs, outputs, figure="event_ranking")
+    for path, cm in ((outputs["png"], 17.5), (outputs["single"][0], 8.5)):
+        image = Image.open(path)
+        assert abs(image.size[0] - cm / 2.54 * 300) < 1, path  # matplotlib rounds down
+        assert image.info.get("dpi", (0,))[0] == pytest.approx(300, abs=1)
+
+
+def test_pdf_fonts_are_embedded_as_truetype_and_svg_text_is_paths(tmp_path):
+    inputs = inputs_for("topic_prevalence", tmp_path)  # Cyrillic labels
+    outputs = outputs_for("topic_prevalence", tmp_path)
+    run_figure(SETTINGS, inputs, outputs, figure="topic_prevalence")
+    pdf = (tmp_path / "topic_prevalence.pdf").read_bytes()
+    assert b"/FontFile2" in pdf and b"/Type3" not in pdf
+    assert b"CreationDate" not in pdf
+    svg = (tmp_path / "topic_prevalence.svg").read_text()
+    assert "<text" not in svg and "<path" in svg
+
+
+def _texts(fig):
+    """Every text of the figure, wrapped lines joined by spaces."""
+    with style():
+        fig.canvas.draw()
+    found = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    plt.close(fig)
+    return " | ".join(re.sub(r"\s+", " ", t) for t in found)
+
+
+def test_sensitivity_shows_labels_tau_and_moving_events_not_ids():
+    fig = draw("sensitivity", tables(), SETTINGS, width="double")
+    text = _texts(fig)
+    assert "Kendall" in text and "main ranking" in text
+    assert "Rose Revolution (Georgia) 2003" in text
+    assert names.window(14, 90) in text and "excess over the pre-event" in text
+    assert "seeded topic \u2018conspiracy\u2019 share" in text
+    for raw in ("rose_2003", "excess_topic_share", "rate_per_1000", "-14/+90 d"):
+        assert raw not in text, raw
+
+
+def test_ranking_and_topics_figures_use_event_labels_not_ids():
+    for name in ("event_ranking", "event_topics", "type_contrast"):
+        text = _texts(draw(name, tables(), SETTINGS, width="single"))
+        assert "rose_2003" not in text and "color_revolution" not in text, name
+    assert "NATO summit" in _texts(draw("type_contrast", tables(), SETTINGS, width="single"))
+
+
+def test_every_type_has_its_own_colour_and_marker_pair():
+    types = [t for _, _, t in EVENTS] + [f"type_{i}" for i in range(14)]
+    styles = type_styles(types)
+    assert len(set(styles.values())) == len(styles)
+    assert styles["color_revolution"] != styles["nato_summit"]
+
+
+def test_the_palette_reads_in_greyscale_by_marker_where_lightness_repeats():
+    styles = type_styles([t for _, _, t in EVENTS])
+
+    def lightness(colour):
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        return round(0.299 * r + 0.587 * g + 0.114 * b, -1)
+
+    seen = {}
+    for colour, marker in styles.values():
+        assert (lightness(colour), marker) not in seen
+        seen[(lightness(colour), marker)] = colour
+
+
+def test_every_registered_figure_has_a_caption_saying_what_how_and_how_to_read():
     for name, spec in FIGURES.items():
-        caption = ROOT / "workflow" / "report" / "figures" / f"{name}.rst"
-        assert caption.exists() and len(caption.read_text().split()) > 20, name
+        caption = (ROOT / "workflow" / "report" / "figures" / f"{name}.rst").read_text()
+        for part in ("What is plotted", "How it was computed", "How to read it"):
+            assert part in caption, (name, part)
         assert spec.category and spec.inputs, name
+
+
+def test_png_metadata_has_no_time_or_software(tmp_path):
+    inputs = inputs_for("model_selection", tmp_path)
+    outputs = outputs_for("model_selection", tmp_path)
+    run_figure(SETTINGS, inputs, outputs, figure="model_selection")
+    info = Image.open(io.BytesIO((tmp_path / "model_selection.png").read_bytes())).info
+    assert not any(re.search("date|time|software", k, re.I) for k in info)

@@ -2,7 +2,8 @@
 
 The clean run and the killed-and-recovered run are independent runs of the
 same config and seed in separate folders, so this is also the suite's check
-that same config + seed give byte-identical tables and figures.
+that same config + seed give byte-identical tables, figures (both widths),
+their provenance sidecars, the evidence tables and the report's front page.
 
 The documented recovery (README, "Reproducibility") is ``snakemake --unlock``
 then ``snakemake --rerun-incomplete``. Both runs use a small demo corpus (same
@@ -29,6 +30,10 @@ COMPARED = [
     "results/demo/framing/*.parquet",
     "results/demo/events/*",
     "results/demo/validation/*.csv",
+    "results/demo/evidence/*",
+    "results/demo/evidence/events/*.html",
+    "results/demo/provenance/*",
+    "results/demo/report/*",
 ]
 STAGES = ("localrule topic_selection:", "localrule claims:", "localrule topics:")
 
@@ -36,7 +41,7 @@ STAGES = ("localrule topic_selection:", "localrule claims:", "localrule topics:"
 def digests(folder):
     found = {}
     for pattern in COMPARED:
-        for path in sorted(folder.glob(pattern)):
+        for path in sorted(p for p in folder.glob(pattern) if p.is_file()):
             found[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
 

@@ -4,12 +4,16 @@ The workflow runs in a fresh temporary working directory (symlinks to the
 code and config), so the test neither reads nor disturbs ``results/``.
 """
 
+import hashlib
 import json
+from importlib import metadata
 
 import numpy as np
 import pandas as pd
 import pytest
+from chromium import Browser, find_chromium
 from conftest import link_workflow, run_snakemake, within
+from schemes.figures import FIGURES
 from scipy.stats import spearmanr
 
 pytestmark = pytest.mark.e2e
@@ -58,8 +62,11 @@ def test_every_output_is_written(workdir):
         "tables/sensitivity_events.tex",
         "tables/event_topics.csv",
         "tables/framing_timeseries.csv",
+        "provenance/corpus.json",
+        "evidence/evidence.csv",
+        "report/front_page.rst",
     ] + [
-        f"figures/{n}.{f}"
+        f"figures/{n}{width}.{f}"
         for n in (
             "event_ranking",
             "type_contrast",
@@ -69,6 +76,7 @@ def test_every_output_is_written(workdir):
             "event_topics",
             "model_selection",
         )
+        for width in ("", ".single")
         for f in ("pdf", "png", "svg")
     ]:
         assert (results / rel).stat().st_size > 0, rel
@@ -145,6 +153,119 @@ def test_report_and_lint(workdir):
     assert f"{summary['quarantined']:,}</strong> quarantined" in html
     lint = snakemake(workdir, "--lint")
     assert "Congratulations" in lint
+
+
+def test_every_figure_and_table_has_a_sidecar_with_its_hash(workdir):
+    results = workdir / "results" / "demo"
+    described = {}
+    for sidecar in results.rglob("*.provenance.json"):
+        record = json.loads(sidecar.read_text())
+        assert record["corpus"]["sha256"] and record["config"]["sha256"], sidecar
+        assert (workdir / record["config"]["copy"]).exists(), sidecar
+        assert record["command"].startswith("snakemake "), sidecar
+        assert "python" in record["packages"] and "git_commit" in record["code"], sidecar
+        described.update(record["files"])
+    for folder in ("tables", "figures", "evidence", "topics", "framing"):
+        for path in (results / folder).rglob("*"):
+            if path.suffix in (".csv", ".tex", ".png", ".pdf", ".svg", ".html"):
+                relative = str(path.relative_to(workdir))
+                assert relative in described, relative
+                assert described[relative] == hashlib.sha256(path.read_bytes()).hexdigest()
+    ranking = json.loads((results / "tables/event_ranking.provenance.json").read_text())
+    assert ranking["seeds"] == {"events.seed": 7} and ranking["rule"] == "event_ranking"
+
+
+def test_no_figure_has_overlapping_or_clipped_text_at_either_width(workdir):
+    logs = sorted((workdir / "results/demo/logs").glob("figure_*.log"))
+    assert len(logs) == sum(not spec.needs_gold for spec in FIGURES.values())
+    for log in logs:
+        assert '"layout_problems": {}' in log.read_text(), log.name
+
+
+def test_evidence_lists_detected_items_of_each_window(workdir):
+    evidence = pd.read_csv(workdir / "results/demo/evidence/evidence.csv")
+    ranking = pd.read_csv(workdir / "results/demo/tables/event_ranking.csv")
+    assert set(evidence["event_id"]) <= set(ranking["event_id"])
+    top = evidence[evidence["event_id"] == ranking["event_id"].iloc[0]]
+    assert len(top) > 0 and (top["detected"] == 1).all()
+    assert top["accused"].notna().all() and (top["attributed_by"] == "lexicon detector").all()
+    pages = list((workdir / "results/demo/evidence/events").glob("*.html"))
+    assert len(pages) == len(ranking)
+
+
+def test_report_in_a_headless_browser(workdir, tmp_path):
+    """The HTML report, rendered by chromium: front-page facts, every figure, one evidence table."""
+    binary = find_chromium()
+    if binary is None:
+        pytest.skip("chromium is not installed (.ci/run installs Debian's chromium)")
+    snakemake(workdir, "--report", "browser_report.html")
+    summary = json.loads((workdir / "results/demo/ingest/summary.json").read_text())
+    topics = pd.read_csv(workdir / "results/demo/topics/topics.csv")
+    browser = Browser(binary, tmp_path / "profile")
+    try:
+        browser.open((workdir / "browser_report.html").as_uri())
+        text = browser.wait_for(
+            "document.body.innerText.includes('Software and provenance') && document.body.innerText"
+        )
+        facts = [
+            "Data: corpus demo",
+            f"{summary['read']:,} records read",
+            f"{summary['kept']:,} kept",
+            f"{summary['quarantined']:,} quarantined",
+            f"dated {summary['first_date']} to {summary['last_date']}",
+            f"languages en {summary['languages']['en']:,}",
+            "lexicon, sentence window: anti-Western claim",
+            "Not validated on this corpus",
+            "excess_pre",
+            "2,000 replicates",
+            f"K = {len(topics)}",
+            f"matplotlib\t{metadata.version('matplotlib')}",
+        ]
+        for fact in facts:
+            assert fact in text, fact
+        _every_figure_shows(browser)
+        _one_evidence_table_shows(browser)
+    finally:
+        browser.close()
+
+
+def _every_figure_shows(browser):
+    """Each registered figure decodes as a 17.5 cm, 300 dpi image, with its caption."""
+    for name, spec in FIGURES.items():
+        if spec.needs_gold:
+            continue
+        path = browser.evaluate(
+            f"Object.keys(results).find(p => p.endsWith('/figures/{name}.png'))"
+        )
+        assert path, name
+        assert "What is plotted" in browser.evaluate(f"results[{json.dumps(path)}].caption")
+        browser.evaluate(
+            f"app.setView({{content: 'img', contentPath: results[{json.dumps(path)}].data_uri}})"
+        )
+        width = browser.wait_for(
+            f"[...document.images].filter(i => i.src === results[{json.dumps(path)}].data_uri"
+            " && i.complete).map(i => i.naturalWidth)[0]"
+        )
+        assert abs(width - 17.5 / 2.54 * 300) < 1, (name, width)
+
+
+def _one_evidence_table_shows(browser):
+    """The top event's evidence page, opened in the report's frame, has its table and rows."""
+    path = browser.evaluate(
+        "Object.keys(results).filter(p => p.includes('/evidence/events/')).sort()[0]"
+    )
+    assert path and path.split("/")[-1].startswith("01_"), path
+    browser.evaluate(
+        f"app.setView({{content: 'html', contentPath: results[{json.dumps(path)}].data_uri}})"
+    )
+    frame = browser.frame_context("data:text/html")
+    rows = browser.wait_for(
+        "document.querySelectorAll('table.evidence tbody tr').length", context=frame
+    )
+    headings = browser.evaluate(
+        "[...document.querySelectorAll('table.evidence th')].map(h => h.textContent)", context=frame
+    )
+    assert rows > 0 and {"date", "title", "measure value", "accused", "stance"} <= set(headings)
 
 
 def truth_keys(workdir, kinds):
@@ -253,6 +374,14 @@ def test_item_level_validation_report_export_code_report(workdir):
     assert "Item-level agreement" in (results / "validation/item_scores.tex").read_text()
     for fmt in ("png", "pdf", "svg"):
         assert (results / f"figures/validation.{fmt}").stat().st_size > 0
+        assert (results / f"figures/validation.single.{fmt}").stat().st_size > 0
+    # the front page quotes the measure's validation; the evidence lists the coded items
+    page = (results / "report/front_page.rst").read_text()
+    assert "**Validation** against the hand-coded gold standard" in page and "F1 " in page
+    evidence = pd.read_csv(results / "evidence/evidence.csv")
+    coded = evidence[evidence["coded"] == 1]
+    assert len(coded) > 0 and (coded["code_source"] == "gold").all()
+    assert (coded["attributed_by"] == "coders").all()
 
 
 def code_from_truth(workdir, to_code, coder):

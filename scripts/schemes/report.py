@@ -1,21 +1,34 @@
-"""The report's front page: the workflow description plus what ingest did.
+"""The report's front page, generated from the run.
 
 Snakemake renders the global description of ``snakemake --report`` from an
 rST file. :func:`front_page` appends to the static description
-(``workflow/report/workflow.rst``) a *Data* section: records read, kept,
-quarantined and dropped as duplicates, the quarantine counts by reason and
-where the quarantined rows are, so nobody cites a figure without seeing what
-was left out.
+(``workflow/report/workflow.rst``):
+
+* *Data*: the corpus, its hash, records read, kept, quarantined and dropped
+  as duplicates, the date range and languages, the quarantine counts by
+  reason and where the quarantined rows are, so nobody cites a figure
+  without seeing what was left out;
+* *Method* (:func:`method_lines`): the measure and how it was validated
+  (test-part F1 and AUC, agreement of per-event rates, coder reliability),
+  the estimator of the event scores, the number of topics K;
+* *Software* (:func:`software_lines`): the package versions, the commit,
+  the provenance sidecars and how to cite.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 
+from schemes import labels as names
 from schemes.ingest import quarantine_reasons
+from schemes.measures import event_measure_column
+from schemes.provenance import git_state, package_versions
+from schemes.settings import Settings, key
 
 
 def _rst_table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
@@ -107,29 +120,239 @@ def front_page(
     corpus_name: str,
     quarantine_path: str,
     top: int = 10,
+    sections: tuple = (),
 ) -> str:
-    """``description`` followed by the corpus's *Data* section (rST, Jinja-safe).
+    """``description`` followed by the corpus's *Data* section and ``sections`` (rST, Jinja-safe).
 
     The description may use Jinja2 (``snakemake.config``); every value in the
-    Data section comes from the data and is escaped for rST and for Jinja2.
+    Data section comes from the data and is escaped for rST and for Jinja2;
+    ``sections`` are further lists of rST lines (escaped for rST by their
+    makers, for Jinja2 here).
     """
     lines = _data_lines(summary, corpus_name) + _quarantine_lines(quarantine, quarantine_path, top)
+    for section in sections:
+        lines += ["", *section]
     return description.rstrip() + "\n\n" + _jinja_literal("\n".join(lines)) + "\n"
 
 
-def run_report_front_page(inputs: dict, outputs: dict, *, corpus: str) -> dict:
-    """Write the report's front page: the workflow description plus the ingest counts.
+def _title(text: str, underline: str = "-") -> list[str]:
+    return [text, underline * len(text), ""]
+
+
+def _number(value, digits: int = 2) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{float(value):.{digits}f}"
+
+
+@dataclass(frozen=True)
+class FrontPageSettings(Settings):
+    """Rule ``report_front_page``: the measure, the estimator and the topic model it names."""
+
+    SECTION: ClassVar[str] = "events"
+    doc_measure: str
+    correction: str
+    measure: str
+    days_before: int
+    days_after: int
+    baseline_days: int
+    resample: str
+    bootstrap: int
+    seed: int
+    backend: str = key("topics.backend")
+    estimator: str = key("design.estimator")
+    interval: str = key("design.interval")
+    waves: list = key("design.waves")
+
+
+@dataclass(frozen=True)
+class RunTables:
+    """The run's tables the front page reads (the validation ones only with a gold standard)."""
+
+    topics: pd.DataFrame
+    selection: pd.DataFrame
+    ranking: pd.DataFrame
+    choice: pd.DataFrame | None = None
+    reliability: pd.DataFrame | None = None
+    estimates: pd.DataFrame | None = None
+    wave_reliability: pd.DataFrame | None = None
+    corpus: dict = field(default_factory=dict)
+
+
+def measure_lines(settings: FrontPageSettings, tables: RunTables) -> list[str]:
+    """The measure, and its validation numbers against the gold standard (or their absence)."""
+    column = event_measure_column(settings.doc_measure, settings.correction)
+    lines = [
+        f"**Measure.** Each document's anti-Western conspiracy claims are counted by "
+        f"*{names.item_measure(column)}* (``events.doc_measure: {settings.doc_measure}``, "
+        f"column ``{column}``; correction for measurement error: ``{settings.correction}``).",
+        "",
+    ]
+    rows = (
+        pd.DataFrame()
+        if tables.choice is None
+        else tables.choice[
+            (tables.choice["measure"] == column) & (tables.choice["target"] == "anti_western")
+        ]
+    )
+    if rows.empty:
+        return lines + [
+            "**Validation.** Not validated on this corpus: no coded gold standard is "
+            "configured (``validation.items.gold.labels``), so no precision, recall or F1 "
+            "can be quoted for the measure here.",
+        ]
+    row = rows.iloc[0]
+    text = (
+        "**Validation** against the hand-coded gold standard (locked test part, weighted by "
+        f"inverse inclusion probability; target: anti-Western claim): F1 {_number(row['test_f1'])} "
+        f"[95% CI {_number(row['test_f1_ci_low'])}, {_number(row['test_f1_ci_high'])}], "
+        f"ROC AUC {_number(row['test_auc'])}; Spearman correlation of the measure's per-event "
+        f"rates with the coded rates {_number(row['event_spearman'])}."
+    )
+    if tables.reliability is not None and len(tables.reliability):
+        text += f" Coders' agreement (Krippendorff's alpha): {_alphas(tables.reliability)}."
+    return [*lines, text]
+
+
+def _alphas(table: pd.DataFrame) -> str:
+    return "; ".join(
+        f"{_rst_escape(r.field)} {_number(r.krippendorff_alpha)}"
+        for r in table.itertuples(index=False)
+    )
+
+
+def design_text(settings: FrontPageSettings, tables: RunTables) -> str:
+    """The design-based estimates: waves, estimator, intervals, coded items, coder agreement."""
+    waves = len([w for w in settings.waves if w.get("labels")])
+    if not waves:
+        return "No design-based coding wave is coded yet (``design.waves``)."
+    text = (
+        f"Design-based estimates from {waves} coded wave(s) (``tables/event_estimates.csv``): "
+        f"estimator ``{settings.estimator}``, intervals ``{settings.interval}``"
+    )
+    if tables.estimates is not None and len(tables.estimates):
+        text += (
+            f", {tables.estimates['n_coded'].mean():,.0f} coded items per event window on average"
+        )
+    text += "."
+    if tables.wave_reliability is not None and len(tables.wave_reliability):
+        for wave, part in tables.wave_reliability.groupby("wave", sort=True):
+            text += f" Coders' agreement on wave {wave} (Krippendorff's alpha): {_alphas(part)}."
+    return text
+
+
+def estimator_lines(settings: FrontPageSettings, tables: RunTables) -> list[str]:
+    """How the event scores, their CIs and the rank sets are estimated."""
+    ranked = int(tables.ranking["score"].notna().sum())
+    return [
+        f"**Estimator.** {ranked:,} events are ranked by "
+        f"*{names.event_measure(settings.measure, long=True)}* "
+        f"(``events.measure: {settings.measure}``) in a window "
+        f"from {settings.days_before} days before each event's start to {settings.days_after} "
+        f"days after its end, against the {settings.baseline_days} days before the window; 95% "
+        f"CIs from a Poisson bootstrap over {settings.resample}s ({settings.bootstrap:,} "
+        f"replicates, seed {settings.seed}) and marginal 95% rank confidence sets. "
+        f"{design_text(settings, tables)}",
+    ]
+
+
+def topic_lines(settings: FrontPageSettings, tables: RunTables) -> list[str]:
+    """K, how it was chosen, and the chosen model's scores."""
+    k = len(tables.topics)
+    seeded = int(tables.topics["seeded"].fillna("").astype(str).str.len().gt(0).sum())
+    chosen = tables.selection[tables.selection["chosen"].astype(bool)]
+    how = "fixed by ``topics.k``"
+    if len(chosen):
+        row = chosen.iloc[0]
+        grid = ", ".join(str(int(v)) for v in tables.selection["k"])
+        how = (
+            f"chosen from the grid {grid} by mean NPMI among diverse models: NPMI "
+            f"{_number(row['npmi'])}, diversity {_number(row['diversity'])}, stability "
+            f"{_number(row['stability'])}"
+        )
+    return [
+        f"**Topics.** ``{settings.backend}`` with **K = {k}** topics ({seeded} seeded "
+        f"by the framing lexicon), {how}.",
+    ]
+
+
+def method_lines(settings: FrontPageSettings, tables: RunTables) -> list[str]:
+    """The *Method* section: measure and validation, estimator, topics."""
+    return [
+        *_title("Method"),
+        *measure_lines(settings, tables),
+        "",
+        *estimator_lines(settings, tables),
+        "",
+        *topic_lines(settings, tables),
+    ]
+
+
+def software_lines(versions: dict, git: dict, corpus: dict) -> list[str]:
+    """The *Software* section: commit, corpus hash, package versions, sidecars, citation."""
+    commit = git.get("git_commit")
+    code = f"commit ``{commit}``" if commit else "no git commit (not run from a repository)"
+    if commit and git.get("git_dirty"):
+        code += " with uncommitted changes"
+    rows = [(_rst_escape(name), _rst_escape(version)) for name, version in versions.items()]
+    corpus_text = (
+        f"Input corpus: {corpus.get('n_files', 0):,} file(s), {corpus.get('bytes', 0):,} bytes, "
+        f"SHA-256 ``{corpus['sha256']}``."
+        if corpus.get("sha256")
+        else "Input corpus hash: not computed."
+    )
+    return [
+        *_title("Software and provenance"),
+        f"Code: {code}. {corpus_text}",
+        "",
+        _rst_table(("package", "version"), rows),
+        "",
+        "Every figure and table has a provenance sidecar beside it "
+        "(``<name>.provenance.json``): the files' SHA-256, the commit, the config's hash and "
+        "a copy of the config, the corpus hash, the seeds, the package versions and the "
+        "command that rebuilds it. How to cite the software, the book and the data: "
+        "``CITATION.cff`` and the README.",
+    ]
+
+
+def read_run_tables(inputs: dict) -> RunTables:
+    """The tables :func:`method_lines` and :func:`software_lines` read."""
+    optional = {
+        name: pd.read_csv(inputs[name]) if inputs.get(name) else None
+        for name in ("choice", "reliability", "estimates", "wave_reliability")
+    }
+    return RunTables(
+        topics=pd.read_csv(inputs["topics"]),
+        selection=pd.read_csv(inputs["selection"]),
+        ranking=pd.read_csv(inputs["ranking"]),
+        corpus=json.loads(Path(inputs["corpus_hash"]).read_text(encoding="utf-8")),
+        **optional,
+    )
+
+
+def run_report_front_page(
+    settings: FrontPageSettings, inputs: dict, outputs: dict, *, corpus: str
+) -> dict:
+    """Write the report's front page: description, data, method and software sections.
 
     Inputs: ``description`` (workflow/report/workflow.rst), ``summary`` and
-    ``quarantine`` (ingest). Outputs: ``page``. Settings: none (``corpus`` is
-    the rule's wildcard, the corpus name shown in the title).
+    ``quarantine`` (ingest), ``corpus_hash``, ``topics`` and ``selection``
+    (topic stage), ``ranking``, optional ``choice`` and ``reliability``
+    (validation, with a gold standard), ``estimates`` and ``wave_reliability``
+    (with coded design waves). Outputs: ``page``. Settings: the
+    event measure and estimator (``events.*``), ``backend`` (topics),
+    ``estimator``, ``interval``, ``waves`` (design); ``corpus``
+    is the rule's wildcard, the corpus name shown in the title.
     """
+    tables = read_run_tables(inputs)
     page = front_page(
         Path(inputs["description"]).read_text(encoding="utf-8"),
         json.loads(Path(inputs["summary"]).read_text(encoding="utf-8")),
         pd.read_csv(inputs["quarantine"], dtype=str, keep_default_na=False),
         corpus_name=corpus,
         quarantine_path=str(inputs["quarantine"]),
+        sections=(
+            method_lines(settings, tables),
+            software_lines(package_versions(), git_state(), tables.corpus),
+        ),
     )
     Path(outputs["page"]).write_text(page, encoding="utf-8")
     return {"characters": len(page)}

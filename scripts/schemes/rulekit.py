@@ -20,6 +20,8 @@ import traceback
 import typing
 from pathlib import Path
 
+from schemes import provenance
+
 
 def run(snakemake, function, **extra):
     """Run one rule's function with logging to ``snakemake.log[0]``.
@@ -51,6 +53,7 @@ def run(snakemake, function, **extra):
     started = time.perf_counter()
     try:
         summary = function(**kwargs)
+        provenance.record(snakemake, function)  # sidecars beside its figures and tables
     except Exception as err:  # the log gets the traceback, the user a clear message
         log.error("%s", traceback.format_exc())
         print(f"[{snakemake.rule}] {type(err).__name__}: {err}", file=sys.stderr)

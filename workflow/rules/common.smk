@@ -30,6 +30,7 @@ import schemes.design
 import schemes.estimate
 import schemes.coding
 import schemes.eventrates
+import schemes.evidence
 import schemes.figures
 import schemes.events
 import schemes.goldsample
@@ -145,11 +146,25 @@ def get_topics_inputs(wildcards):
 
 
 def get_figure_inputs(wildcards):
-    """The input tables of one registered figure (schemes.figures.FIGURES)."""
+    """The input tables of one registered figure (schemes.figures.FIGURES), and the style
+    file (editing it redraws the figures)."""
     spec = schemes.figures.FIGURES[wildcards.figure]
-    return {
+    inputs = {
         name: f"results/{wildcards.corpus}/{path}" for name, path in spec.inputs.items()
     }
+    inputs["style"] = "scripts/schemes/schemes.mplstyle"
+    return inputs
+
+
+def figure_formats():
+    """The figure formats written: PNG first (the report shows it), then the others."""
+    return ["png", *(f for f in config["figures"]["formats"] if f != "png")]
+
+
+def get_figure_labels(wildcards):
+    """The report's labels of a figure: its title and the width shown."""
+    title = schemes.figures.FIGURES[wildcards.figure].title
+    return {"figure": title, "width": "17.5 cm (double column)"}
 
 
 def get_figure_category(wildcards):
@@ -301,6 +316,43 @@ def get_estimate_inputs(wildcards):
     return inputs
 
 
+def get_front_page_inputs(wildcards):
+    """What the front page reports: ingest, corpus hash, topics, ranking, validation, waves."""
+    results = f"results/{wildcards.corpus}"
+    inputs = {
+        "description": "workflow/report/workflow.rst",
+        "summary": f"{results}/ingest/summary.json",
+        "quarantine": f"{results}/ingest/quarantine.csv",
+        "corpus_hash": f"{results}/provenance/corpus.json",
+        "topics": f"{results}/topics/topics.csv",
+        "selection": f"{results}/topics/model_selection.csv",
+        "ranking": f"{results}/tables/event_ranking.csv",
+    }
+    if GOLD:
+        inputs["choice"] = f"{results}/validation/measure_choice.csv"
+        inputs["reliability"] = f"{results}/validation/gold_reliability.csv"
+    if coded_waves():
+        inputs["estimates"] = f"{results}/tables/event_estimates.csv"
+        inputs["wave_reliability"] = f"{results}/validation/wave_reliability.csv"
+    return inputs
+
+
+def get_evidence_inputs(wildcards):
+    """Items, the ranking measure's values and decisions, the ranking, attributions, codes."""
+    results = f"results/{wildcards.corpus}"
+    inputs = {
+        "documents": f"{results}/ingest/documents.parquet",
+        "doc_measure": get_doc_measure(wildcards),
+        "measures": f"{results}/framing/item_measures.parquet",
+        "ranking": f"{results}/tables/event_ranking.csv",
+        "item_rules": f"{results}/framing/item_rules.parquet",
+        "claims": f"{results}/framing/claims.csv",
+    }
+    if GOLD:
+        inputs["gold"] = config["validation"]["items"]["gold"]["labels"]
+    return inputs
+
+
 def get_report_description():
     """The report's front page: with the ingest counts once a run has made them."""
     page = f"results/{CORPUS}/report/front_page.rst"
@@ -320,6 +372,8 @@ def get_report_description():
 
 def get_final_outputs():
     outputs = [
+        "results/{corpus}/provenance/corpus.json",
+        "results/{corpus}/evidence/evidence.csv",
         "results/{corpus}/ingest/summary.json",
         "results/{corpus}/ingest/quarantine.csv",
         "results/{corpus}/report/front_page.rst",
@@ -343,9 +397,13 @@ def get_final_outputs():
             "results/{corpus}/validation/item_scores.csv",
             "results/{corpus}/validation/event_rate_agreement.csv",
         ]
-    # PNG always (the report shows it), then the other configured formats
-    formats = ["png", *(f for f in config["figures"]["formats"] if f != "png")]
+    # every format at both widths, and the figure's provenance sidecar
     for name, spec in schemes.figures.FIGURES.items():
         if GOLD or not spec.needs_gold:
-            outputs += [f"results/{{corpus}}/figures/{name}.{fmt}" for fmt in formats]
+            outputs += [
+                f"results/{{corpus}}/figures/{name}{width}.{fmt}"
+                for width in ("", ".single")
+                for fmt in figure_formats()
+            ]
+            outputs.append(f"results/{{corpus}}/figures/{name}.provenance.json")
     return expand(outputs, corpus=CORPUS)

@@ -1,6 +1,8 @@
 rule ingest:
     input:
         files=get_corpus_inputs,
+        # hashed once, before anything reads the corpus (provenance sidecars)
+        corpus_hash="results/{corpus}/provenance/corpus.json",
     output:
         documents="results/{corpus}/ingest/documents.parquet",
         quarantine="results/{corpus}/ingest/quarantine.csv",
@@ -20,18 +22,3 @@ rule ingest:
         content=get_corpus_fingerprint,
     script:
         "../../scripts/rules/ingest.py"
-
-
-rule report_front_page:
-    input:
-        description="workflow/report/workflow.rst",
-        summary="results/{corpus}/ingest/summary.json",
-        quarantine="results/{corpus}/ingest/quarantine.csv",
-    output:
-        page="results/{corpus}/report/front_page.rst",
-    log:
-        "results/{corpus}/logs/report_front_page.log",
-    conda:
-        "../envs/schemes.yaml"
-    script:
-        "../../scripts/rules/report_front_page.py"
