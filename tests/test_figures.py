@@ -61,6 +61,20 @@ def ranking() -> pd.DataFrame:
     return table
 
 
+def estimates() -> pd.DataFrame:
+    """A design-based event table (tables/event_estimates.csv) with its own column names."""
+    table = ranking().rename(
+        columns={
+            "score": "excess",
+            "ci_low": "excess_low",
+            "ci_high": "excess_high",
+            "rank_ci_low": "rank_low",
+            "rank_ci_high": "rank_high",
+        }
+    )
+    return table.assign(n_coded=180, estimator="difference", tier=1)
+
+
 def sensitivity_tables():
     rng = np.random.default_rng(1)
     rows = []
@@ -143,6 +157,7 @@ def tables() -> dict[str, pd.DataFrame]:
     months = pd.period_range("2000-01", "2008-12", freq="M")
     return {
         "ranking": ranking(),
+        "estimates": estimates(),
         "catalogue": catalogue(),
         "contrast": pd.DataFrame(
             {
@@ -276,6 +291,14 @@ def test_ranking_and_topics_figures_use_event_labels_not_ids():
         text = _texts(draw(name, tables(), SETTINGS, width="single"))
         assert "rose_2003" not in text and "color_revolution" not in text, name
     assert "NATO summit" in _texts(draw("type_contrast", tables(), SETTINGS, width="single"))
+
+
+def test_the_design_based_figure_names_the_estimator_and_the_coding_effort():
+    text = _texts(draw("event_estimates", tables(), SETTINGS, width="double"))
+    assert "difference (model-assisted)" in text and "180 coded items per window" in text
+    assert "Rose Revolution (Georgia) 2003" in text and "rose_2003" not in text
+    assert FIGURES["event_estimates"].drawn(gold=False, waves=True)
+    assert not FIGURES["event_estimates"].drawn(gold=True, waves=False)
 
 
 def test_every_type_has_its_own_colour_and_marker_pair():

@@ -174,6 +174,7 @@ def test_without_a_gold_standard_the_page_says_the_measure_is_not_validated():
 
     text = "\n".join(method_lines(front_page_settings(), run_tables(with_gold=False)))
     assert "Not validated on this corpus" in text and "95% CI" not in text.split("Estimator")[0]
+    assert "No design-based coding wave" in text and "**unvalidated** ranking" in text
     waves = front_page_settings(waves=[{"design": "d.csv", "labels": "l.csv"}])
     assert "from 1 coded wave(s)" in "\n".join(method_lines(waves, run_tables(False)))
 
@@ -227,7 +228,9 @@ def test_with_coded_waves_the_page_gives_the_design_estimates_and_coder_agreemen
 
     tables = replace(
         run_tables(with_gold=True),
-        estimates=pd.DataFrame({"n_coded": [100, 200]}),
+        estimates=pd.DataFrame(
+            {"n_coded": [100, 200], "rank": [2, 1], "label": ["Second *event*", "First event"]}
+        ),
         wave_reliability=pd.DataFrame(
             {"wave": [1, 1], "field": ["claim", "anti_western"], "krippendorff_alpha": [0.94, 0.92]}
         ),
@@ -235,4 +238,5 @@ def test_with_coded_waves_the_page_gives_the_design_estimates_and_coder_agreemen
     settings = front_page_settings(waves=[{"design": "d.csv", "labels": "l.csv"}])
     text = "\n".join(method_lines(settings, tables))
     assert "from 1 coded wave(s)" in text and "150 coded items per event window" in text
+    assert "the default ranking" in text and "excess: First event; Second \\*event\\*" in text
     assert "wave 1 (Krippendorff's alpha): claim 0.94; anti\\_western 0.92" in text

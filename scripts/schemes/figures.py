@@ -754,6 +754,34 @@ def _event_ranking(tables, settings, width):
     )
 
 
+def estimates_as_ranking(estimates: pd.DataFrame) -> pd.DataFrame:
+    """The design-based event table (``tables/event_estimates.csv``) in the ranking's columns:
+    the excess as the score, its MOVER interval, the marginal rank sets."""
+    return estimates.rename(
+        columns={
+            "excess": "score",
+            "excess_low": "ci_low",
+            "excess_high": "ci_high",
+            "rank_low": "rank_ci_low",
+            "rank_high": "rank_ci_high",
+        }
+    )
+
+
+def _event_estimates(tables, settings, width):
+    estimates = tables["estimates"]
+    name = {"difference": "difference (model-assisted)", "ht": "Horvitz-Thompson"}
+    estimator = name.get(str(estimates["estimator"].iloc[0]), "") if len(estimates) else ""
+    return plot_event_ranking(
+        estimates_as_ranking(estimates),
+        width=width,
+        score_text="excess share of items carrying an anti-Western conspiracy claim, per 1,000 "
+        "items (event window minus baseline, 95% CI)",
+        note=f"Design-based {estimator} estimates from hand-coded items drawn with known "
+        f"probabilities: {estimates['n_coded'].mean():.0f} coded items per window on average",
+    )
+
+
 def _type_contrast(tables, settings, width):
     return plot_type_contrast(
         tables["ranking"],
@@ -807,7 +835,8 @@ class FigureSpec:
     """One figure: its name (the files'), its title (the report's label), its input tables
     (name -> path under results/<corpus>/), how it is drawn (``draw(tables, settings,
     width)`` with the tables read), its report category and whether it needs a coded gold
-    standard. Its caption is ``workflow/report/figures/<name>.rst``."""
+    standard or coded waves (``design.waves``). Its caption is
+    ``workflow/report/figures/<name>.rst``."""
 
     name: str
     title: str
@@ -815,6 +844,11 @@ class FigureSpec:
     draw: Callable
     category: str
     needs_gold: bool = False
+    needs_waves: bool = False
+
+    def drawn(self, *, gold: bool, waves: bool) -> bool:
+        """Whether a run with (or without) a gold standard and coded waves draws it."""
+        return (gold or not self.needs_gold) and (waves or not self.needs_waves)
 
 
 RANKING = "tables/event_ranking.csv"
@@ -829,6 +863,14 @@ FIGURES = {
             {"ranking": RANKING},
             _event_ranking,
             "Events",
+        ),
+        FigureSpec(
+            "event_estimates",
+            "Events ranked by design-based estimates",
+            {"estimates": "tables/event_estimates.csv"},
+            _event_estimates,
+            "Events",
+            needs_waves=True,
         ),
         FigureSpec(
             "type_contrast",

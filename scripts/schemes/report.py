@@ -223,16 +223,25 @@ def design_text(settings: FrontPageSettings, tables: RunTables) -> str:
     """The design-based estimates: waves, estimator, intervals, coded items, coder agreement."""
     waves = len([w for w in settings.waves if w.get("labels")])
     if not waves:
-        return "No design-based coding wave is coded yet (``design.waves``)."
+        return (
+            "No design-based coding wave is coded yet (``design.waves``), so the events are "
+            "ranked on the measure alone: an **unvalidated** ranking (sums of a measure drift "
+            "with each window's prevalence); the README's coding loop turns a coding budget "
+            "into design-based estimates."
+        )
     text = (
-        f"Design-based estimates from {waves} coded wave(s) (``tables/event_estimates.csv``): "
+        f"**Design-based estimates**, the default ranking, from {waves} coded wave(s) "
+        f"(``tables/event_estimates.csv``, figure *Events ranked by design-based estimates*): "
         f"estimator ``{settings.estimator}``, intervals ``{settings.interval}``"
     )
     if tables.estimates is not None and len(tables.estimates):
+        top = tables.estimates.sort_values("rank", kind="stable").head(3)
         text += (
-            f", {tables.estimates['n_coded'].mean():,.0f} coded items per event window on average"
+            f", {tables.estimates['n_coded'].mean():,.0f} coded items per event window on "
+            f"average; highest estimated excess: "
+            + "; ".join(_rst_escape(label) for label in top["label"])
         )
-    text += "."
+    text += ". The measure-based ranking is kept beside them as the unvalidated alternative."
     if tables.wave_reliability is not None and len(tables.wave_reliability):
         for wave, part in tables.wave_reliability.groupby("wave", sort=True):
             text += f" Coders' agreement on wave {wave} (Krippendorff's alpha): {_alphas(part)}."

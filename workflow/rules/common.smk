@@ -399,7 +399,7 @@ def get_final_outputs():
         ]
     # every format at both widths, and the figure's provenance sidecar
     for name, spec in schemes.figures.FIGURES.items():
-        if GOLD or not spec.needs_gold:
+        if spec.drawn(gold=GOLD, waves=bool(coded_waves())):
             outputs += [
                 f"results/{{corpus}}/figures/{name}{width}.{fmt}"
                 for width in ("", ".single")
