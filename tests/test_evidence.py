@@ -165,6 +165,9 @@ def test_run_evidence_writes_the_csv_and_one_page_per_event(tmp_path):
     gold_codes = gold().assign(doubt=0, accused_detail="", coder="A")
     gold_codes.loc[gold_codes["claim"] == 0, ["accused", "accuser", "stance", "reason"]] = ""
     gold_codes.to_csv(tmp_path / "gold.csv", index=False)
+    wave = gold_codes[gold_codes["item_id"] == "d007"].assign(coder="W")
+    wave = pd.concat([wave, wave.assign(item_id="d008")])  # d007 is in gold too
+    wave.to_csv(tmp_path / "wave1.csv", index=False)
     settings = EvidenceSettings.from_config(load_config(ROOT / "config" / "config.yaml"))
     outputs = {"table": str(tmp_path / "evidence.csv"), "pages": str(tmp_path / "events")}
     inputs = {
@@ -175,10 +178,13 @@ def test_run_evidence_writes_the_csv_and_one_page_per_event(tmp_path):
         "item_rules": tmp_path / "rules.parquet",
         "claims": tmp_path / "claims.csv",
         "gold": tmp_path / "gold.csv",
+        "waves": [tmp_path / "wave1.csv"],
     }
     summary = run_evidence(settings, inputs, outputs)
     table = pd.read_csv(tmp_path / "evidence.csv", keep_default_na=False)
-    assert summary["events"] == 2 and summary["coded_rows"] == 3
+    assert summary["events"] == 2 and summary["coded_rows"] == 4
+    sources = table.set_index("item_id")["code_source"]
+    assert sources["d007"] == sources["d008"] == "wave 1" and sources["d065"] == "gold"
     row = table.set_index("item_id").loc["d006"]
     assert (row["accused"], row["attributed_by"]) == ("usa", "lexicon detector")
     pages = sorted(p.name for p in (tmp_path / "events").iterdir())

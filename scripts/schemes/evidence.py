@@ -16,9 +16,9 @@ no other event's draw. Written as one CSV per corpus and one HTML page per
 event for the report. The titles are the corpus's own text: they stay in
 ``results/``, never in the repository.
 
-Coded items come from the gold standard today; :func:`codes_from` takes any
-table of ``item_id`` -> code fields, so design-based coding waves
-(``design.waves``) are one more entry there.
+Coded items come from the coded waves (``design.waves``) and the gold
+standard, by :func:`codes_from`, which takes any table of ``item_id`` ->
+code fields.
 """
 
 from __future__ import annotations
@@ -321,8 +321,10 @@ def read_items(settings: EvidenceSettings, inputs: dict) -> pd.DataFrame:
     decisions = pd.read_parquet(inputs["measures"], columns=["doc_id", decision])
     claims = pd.read_csv(inputs["claims"]) if inputs.get("claims") else pd.DataFrame()
     rules = pd.read_parquet(inputs["item_rules"])
-    # design-wave codes: add {"wave <n>": read_item_codes(design.waves[n - 1].labels)} here
-    coded = {"gold": read_item_codes(inputs["gold"])} if inputs.get("gold") else {}
+    # the coded waves' final codes first (the design-based estimates rest on them), then gold
+    coded = {f"wave {k}": read_item_codes(path) for k, path in enumerate(inputs["waves"], 1)}
+    if inputs.get("gold"):
+        coded["gold"] = read_item_codes(inputs["gold"])
     return item_table(
         read_documents(inputs["documents"]),
         values.rename(columns={"n_claims": "measure_value"}),
@@ -351,7 +353,7 @@ def run_evidence(settings: EvidenceSettings, inputs: dict, outputs: dict) -> dic
     measure's value per item), ``measures`` (its 0/1 decision), ``ranking``
     (the events, their windows and scores), ``item_rules`` and optional
     ``claims`` (the detectors' attribution), optional ``gold`` (the coded
-    gold standard). Outputs: ``table`` (CSV, every event), ``pages`` (a
+    gold standard) and ``waves`` (the coded waves' final codes). Outputs: ``table`` (CSV, every event), ``pages`` (a
     folder of one HTML page per event). Settings: ``max_items``, ``seed``,
     ``doc_measure``, ``correction``, ``measure``.
     """

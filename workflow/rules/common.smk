@@ -350,6 +350,7 @@ def get_evidence_inputs(wildcards):
     }
     if GOLD:
         inputs["gold"] = config["validation"]["items"]["gold"]["labels"]
+    inputs["waves"] = [wave["labels"] for wave in coded_waves()]
     return inputs
 
 
