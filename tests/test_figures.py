@@ -4,6 +4,7 @@ The tables here are small synthetic ones written by the test (long event
 labels, Cyrillic topic words, a union type), never corpus text.
 """
 
+import dataclasses
 import hashlib
 import io
 import re
@@ -335,3 +336,19 @@ def test_png_metadata_has_no_time_or_software(tmp_path):
     run_figure(SETTINGS, inputs, outputs, figure="model_selection")
     info = Image.open(io.BytesIO((tmp_path / "model_selection.png").read_bytes())).info
     assert not any(re.search("date|time|software", k, re.I) for k in info)
+
+
+def test_labels_wrap_without_losing_words_and_corrections_are_named():
+    # at single width the design-based figure keeps its units and the coding effort
+    text = _texts(draw("event_estimates", tables(), SETTINGS, width="single"))
+    assert "per 1,000 items (event window minus baseline, 95% CI)" in text
+    assert "180 coded items per window on average" in text and "\u2026" not in text
+    contrast = _texts(draw("type_contrast", tables(), SETTINGS, width="single"))
+    assert "NATO summit + NATO enlargement" in contrast
+    # under ACC the time series plots the decisions as made: its header says so, in words
+    acc = dataclasses.replace(SETTINGS, doc_measure="classifier", correction="acc")
+    series = _texts(draw("framing_timeseries", tables(), acc, width="double"))
+    assert "detections as made" in series and "adjusted classify-and-count" in series
+    ranked = _texts(draw("event_ranking", tables(), acc, width="double"))
+    assert "corrected by adjusted classify-and-count" in ranked
+    assert "correction: acc" not in series + ranked

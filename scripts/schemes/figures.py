@@ -76,9 +76,10 @@ def score_label(settings: FigureSettings, *, interval: bool = True) -> str:
     return text + " (95% CI)" if interval else text
 
 
-def claims_note(settings: FigureSettings) -> str:
+def claims_note(settings: FigureSettings, *, corrected: bool = True) -> str:
     """What counts as a claim (``events.doc_measure``): the figure's header line."""
-    return f"claims counted by: {names.doc_measure(settings.doc_measure, settings.correction)}"
+    measure = names.doc_measure(settings.doc_measure, settings.correction, corrected=corrected)
+    return f"claims counted by: {measure}"
 
 
 def number(value: float, digits: int = 2) -> str:
@@ -86,10 +87,15 @@ def number(value: float, digits: int = 2) -> str:
     return f"{value:.{digits}f}".replace("-", names.MINUS)
 
 
+def header_text(text: str, width: str) -> str:
+    """The header's text wrapped to the figure's width."""
+    return wrap(text, chars(WIDTH_TEXT_CM[width], 6.5), max_lines=3)
+
+
 def header(fig, text: str, width: str) -> None:
     """A left-aligned header line (what the figure's numbers count) above the panels."""
     fig.suptitle(
-        wrap(text, chars(WIDTH_TEXT_CM[width], 6.5), max_lines=2),
+        header_text(text, width),
         x=0.01,
         ha="left",
         fontsize=6.5,
@@ -199,7 +205,13 @@ def plot_event_ranking(ranking: pd.DataFrame, *, width: str, score_text: str, no
     y, total = stacked_rows(labels)
     ncols = 2 if single else 4
     legend_cm = 0.3 * math.ceil(table["type"].nunique() / ncols) + 0.5
-    fig = figure(width, total + 2.4 + legend_cm)
+    x_label = wrap(score_text, chars(2.8 if single else 6.5, 7), max_lines=8)
+    rank_label = wrap(
+        "rank, 1 = most (95% confidence set)", chars(1.8 if single else 4, 7), max_lines=8
+    )
+    # the header's and the axis labels' lines take height from the rows' budget otherwise
+    text_lines = line_count([header_text(note, width)]) + line_count([x_label, rank_label])
+    fig = figure(width, total + 0.9 + 0.32 * text_lines + legend_cm)
     axes = np.atleast_1d(
         fig.subplots(
             1, 2 if has_rank_ci else 1, sharey=True, width_ratios=[3, 2] if has_rank_ci else None
@@ -209,13 +221,11 @@ def plot_event_ranking(ranking: pd.DataFrame, *, width: str, score_text: str, no
     axes[0].axvline(0, color=GREY, linewidth=0.6, linestyle="--")
     row_labels(axes[0], y, labels)
     axes[0].set_ylim(total, 0)
-    axes[0].set_xlabel(wrap(score_text, chars(2.8 if single else 6.5, 7), max_lines=4))
+    axes[0].set_xlabel(x_label)
     if has_rank_ci:
         axes[1].set_xlim(len(table) + 0.7, 0.3)  # rank 1 on the right, like the top score
         axes[1].set_xticks(rank_ticks(len(table), 4 if single else 6))
-        axes[1].set_xlabel(
-            wrap("rank, 1 = most (95% confidence set)", chars(1.8 if single else 4, 7), max_lines=4)
-        )
+        axes[1].set_xlabel(rank_label)
         axes[1].grid(axis="x", color="#E5E5E5", linewidth=0.5)
     fig.legend(
         handles=_type_handles(colours, markers, table["type"]),
@@ -257,7 +267,7 @@ def _contrast_panel(ax, ranking, row, *, styles: dict, width: str) -> None:
     ax.set_xticks(
         [0, 1],
         [
-            wrap(names.event_type(k), 10 if width == "single" else 18)
+            wrap(names.event_type(k), 10 if width == "single" else 18, max_lines=6)
             for k in (row.type_a, row.type_b)
         ],
         linespacing=TICK_SPACING,
@@ -809,9 +819,9 @@ def _framing_timeseries(tables, settings, width):
         window_start=lambda t: pd.to_datetime(t["window_start"]),
         window_end=lambda t: pd.to_datetime(t["window_end"]),
     )
-    return plot_framing_timeseries(
-        tables["timeseries"], windows, width=width, claims_text=claims_note(settings)
-    )
+    # the series sums the per-document values: under ACC these are the uncorrected decisions
+    note = claims_note(settings, corrected=settings.correction != "acc")
+    return plot_framing_timeseries(tables["timeseries"], windows, width=width, claims_text=note)
 
 
 def _topic_prevalence(tables, settings, width):

@@ -46,10 +46,26 @@ def item_measure(column: str) -> str:
         return column.replace("_", " ")
 
 
-def doc_measure(name: str, correction: str) -> str:
-    """What the event stage counts per document (``events.doc_measure`` with its correction)."""
+# the measurement-error models of the event stage (``events.correction``)
+CORRECTIONS = {
+    "acc": "adjusted classify-and-count",
+    "calibration": "summed calibrated probabilities",
+}
+
+
+def doc_measure(name: str, correction: str, *, corrected: bool = True) -> str:
+    """What the event stage counts per document (``events.doc_measure`` with its correction).
+
+    ``corrected=False`` names a series drawn from the per-document decisions
+    before the correction (the time series under ``correction: acc``).
+    """
     label = item_measure(event_measure_column(name, correction))
-    return label if correction == "none" else f"{label}; correction: {correction}"
+    if correction == "none":
+        return label
+    model = CORRECTIONS.get(correction, correction)
+    if corrected:
+        return f"{label}; corrected by {model}"
+    return f"{label}; detections as made (the event scores are corrected by {model})"
 
 
 def sensitivity_measure(name: str) -> str:

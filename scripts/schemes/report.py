@@ -180,10 +180,13 @@ class RunTables:
 def measure_lines(settings: FrontPageSettings, tables: RunTables) -> list[str]:
     """The measure, and its validation numbers against the gold standard (or their absence)."""
     column = event_measure_column(settings.doc_measure, settings.correction)
+    correction_text = f"``{settings.correction}``"
+    if settings.correction in names.CORRECTIONS:
+        correction_text = f"{names.CORRECTIONS[settings.correction]} ({correction_text})"
     lines = [
         f"**Measure.** Each document's anti-Western conspiracy claims are counted by "
         f"*{names.item_measure(column)}* (``events.doc_measure: {settings.doc_measure}``, "
-        f"column ``{column}``; correction for measurement error: ``{settings.correction}``).",
+        f"column ``{column}``; correction for measurement error: {correction_text}).",
         "",
     ]
     rows = (
