@@ -257,6 +257,8 @@ def test_a_corpus_swapped_for_an_older_file_re_runs_ingest(tmp_path):
     dry = run_snakemake("-n", INGESTED, "--configfile", config, cwd=work, timeout=120)
     message = dry.stdout + dry.stderr
     assert "Nothing to be done" not in message and "rule ingest" in message
+    # the provenance of every table names the new corpus's hash, not the old one's
+    assert "rule corpus_hash" in message
 
 
 def test_the_readme_says_how_to_recover_after_ctrl_c():

@@ -470,8 +470,6 @@ def test_the_coding_loop_gives_design_based_estimates_that_cover_the_planted_rat
     assert covered.mean() >= 0.9, estimates.assign(true=true_rate)[~covered]
     assert estimates["n_coded"].mean() > 50 and estimates["tier"].min() == 1
     contrast = pd.read_csv(results / "tables/design_contrast.csv")
-    assert (contrast["ci_low"] <= contrast["difference"]).all() and (
-        contrast["difference"] <= contrast["ci_high"]
-    ).all()
+    assert within(contrast["ci_low"], contrast["difference"], contrast["ci_high"])
     reliability = pd.read_csv(results / "validation/wave_reliability.csv")
     assert set(reliability["wave"]) == {1, 2} and (reliability["disagreements"] == 0).all()

@@ -9,6 +9,9 @@ rule corpus_hash:
         "results/{corpus}/logs/corpus_hash.log",
     conda:
         "../envs/schemes.yaml"
+    params:
+        # as ingest's: a corpus swapped for an older file is hashed again
+        content=get_corpus_fingerprint,
     script:
         "../../scripts/rules/corpus_hash.py"
 
