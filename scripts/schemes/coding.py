@@ -308,20 +308,24 @@ def load_gold(design_path: str, labels_path: str) -> pd.DataFrame:
     design["item_id"] = design["item_id"].map(from_spreadsheet)
     gold = read_item_codes(labels_path)
     known = set(design["item_id"])
-    unknown = ~gold["item_id"].isin(known)
-    if unknown.any():
-        line = int(np.flatnonzero(unknown)[0]) + 2
-        raise CodedFileError(
-            f"{labels_path}, line {line}: item_id {gold['item_id'][unknown].iloc[0]!r} is not "
-            f"in the design {design_path} ({int(unknown.sum())} such items; codes of another "
-            "sample?)"
-        )
+    refuse_items_outside(gold, known, path=labels_path, design=design_path, what="codes")
     uncoded = sorted(known - set(gold["item_id"]))
     if uncoded:
         raise CodedFileError(
             f"{labels_path}: {len(uncoded)} sampled items have no code, e.g. {uncoded[:5]}"
         )
     return design.merge(gold, on="item_id", validate="one_to_one")
+
+
+def refuse_items_outside(codes: pd.DataFrame, known: set, *, path, design, what: str) -> None:
+    """An error naming the file's first line whose item the design does not have."""
+    outside = ~codes["item_id"].isin(known)
+    if outside.any():
+        line = int(np.flatnonzero(outside)[0]) + 2
+        raise CodedFileError(
+            f"{path}, line {line}: item_id {codes['item_id'][outside].iloc[0]!r} is not in "
+            f"the design {design} ({int(outside.sum())} such items; {what} of another sample?)"
+        )
 
 
 def check_coder_files(paths, design_ids: set, *, design) -> list[pd.DataFrame]:
@@ -334,14 +338,7 @@ def check_coder_files(paths, design_ids: set, *, design) -> list[pd.DataFrame]:
     coded = []
     for path in paths:
         codes = read_item_codes(path)
-        outside = ~codes["item_id"].isin(design_ids)
-        if outside.any():
-            line = int(np.flatnonzero(outside)[0]) + 2
-            raise CodedFileError(
-                f"{path}, line {line}: item_id {codes['item_id'][outside].iloc[0]!r} is not in "
-                f"the design {design} ({int(outside.sum())} such items; a coder file of "
-                "another sample?)"
-            )
+        refuse_items_outside(codes, design_ids, path=path, design=design, what="a coder file")
         coded.append(codes)
     if len(coded) >= 2 and not set(coded[0]["item_id"]) & set(coded[1]["item_id"]):
         raise CodedFileError(

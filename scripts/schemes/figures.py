@@ -171,25 +171,18 @@ def _errorbars(ax, x, y, *, low, high, marker: str, colour: str) -> None:
 
 
 def _ranking_panels(axes, table: pd.DataFrame, y: np.ndarray, *, colours, markers) -> None:
+    # the scores with their CIs, then (with a second panel) the ranks with their sets
+    panels = [("score", "ci_low", "ci_high"), ("rank", "rank_ci_low", "rank_ci_high")]
     for kind in sorted(table["type"].unique()):
         rows = table["type"].to_numpy() == kind
         part = table[rows]
-        _errorbars(
-            axes[0],
-            part["score"].to_numpy(float),
-            y[rows],
-            low=part["ci_low"].to_numpy(float),
-            high=part["ci_high"].to_numpy(float),
-            marker=markers[kind],
-            colour=colours[kind],
-        )
-        if len(axes) > 1:
+        for ax, (value, low, high) in zip(axes, panels[: len(axes)], strict=True):
             _errorbars(
-                axes[1],
-                part["rank"].to_numpy(float),
+                ax,
+                part[value].to_numpy(float),
                 y[rows],
-                low=part["rank_ci_low"].to_numpy(float),
-                high=part["rank_ci_high"].to_numpy(float),
+                low=part[low].to_numpy(float),
+                high=part[high].to_numpy(float),
                 marker=markers[kind],
                 colour=colours[kind],
             )
