@@ -328,6 +328,19 @@ def refuse_items_outside(codes: pd.DataFrame, known: set, *, path, design, what:
         )
 
 
+def check_adjudication_file(path, coders: list[pd.DataFrame], final) -> None:
+    """An adjudication file (if any) read and checked: against the two coders'
+    disagreements and the final codes when both exist, on its own otherwise."""
+    if not path:
+        return
+    adjudication = read_from_coders(path)
+    if len(coders) >= 2 and final is not None:
+        _, disagreements = reliability(coders[0], coders[1], n_boot=1, seed=0)
+        check_adjudication(disagreements, adjudication, final, path=path)
+    else:
+        checked_adjudication(adjudication, path)
+
+
 def check_coder_files(paths, design_ids: set, *, design) -> list[pd.DataFrame]:
     """The coders' files, each read and checked against the design's item ids.
 
@@ -611,13 +624,7 @@ def check_gold_files(gold: dict) -> None:
     design_ids = set(read_from_coders(design)["item_id"])
     final = load_gold(design, gold["labels"]) if gold["labels"] else None
     coders = check_coder_files(gold["coders"], design_ids, design=design)
-    if gold["adjudication"]:
-        adjudication = read_from_coders(gold["adjudication"])
-        if len(coders) >= 2 and final is not None:
-            _, disagreements = reliability(coders[0], coders[1], n_boot=1, seed=0)
-            check_adjudication(disagreements, adjudication, final, path=gold["adjudication"])
-        else:
-            checked_adjudication(adjudication, gold["adjudication"])
+    check_adjudication_file(gold["adjudication"], coders, final)
     read_active_labels(gold["active"], "claim", sample=design_ids)
 
 

@@ -14,17 +14,14 @@ from jsonschema import Draft202012Validator
 from schemes.catalogue import empty_contrasts, in_period
 from schemes.coding import (
     CodedFileError,
-    check_adjudication,
+    check_adjudication_file,
     check_coder_files,
     check_gold_files,
-    checked_adjudication,
     read_item_codes,
-    reliability,
 )
 from schemes.design import DesignFileError, read_design
 from schemes.measures import columns, measure
 from schemes.settings import lookup
-from schemes.textnorm import read_from_coders
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
 
@@ -344,13 +341,7 @@ def wave_files(wave: dict) -> None:
                 f"was not drawn by the wave's design {wave['design']}"
             )
     coders = check_coder_files(wave.get("coders", []), drawn, design=wave["design"])
-    if wave.get("adjudication"):
-        adjudication = read_from_coders(wave["adjudication"])
-        if len(coders) >= 2 and labels is not None:
-            _, disagreements = reliability(coders[0], coders[1], n_boot=1, seed=0)
-            check_adjudication(disagreements, adjudication, labels, path=wave["adjudication"])
-        else:
-            checked_adjudication(adjudication, wave["adjudication"])
+    check_adjudication_file(wave.get("adjudication"), coders, labels)
 
 
 def coded_file_problems(config: dict) -> list[str]:
