@@ -229,6 +229,10 @@ def score_replicate(
             events["excess_low"], truth_events["excess"], events["excess_high"]
         ).to_numpy(),
         "n_coded": events["n_coded"].to_numpy(),
+        "coded_positives": shares[shares["kind"] == "window"]
+        .set_index("event_id")["positives"]
+        .reindex(truth_events.index)
+        .to_numpy(),
         **(rank_coverage(shares, **ranks) if ranks else {}),
     }
     for c, name in zip(contrast.itertuples(index=False), truth_contrasts.index, strict=True):
@@ -321,6 +325,7 @@ def summary_row(group: pd.DataFrame, n_items: np.ndarray) -> dict:
     """Coverage, bias and the effective-sample-size gain over simple random sampling."""
     covered = np.vstack(group["rate_covered"])
     positive = np.vstack(group["positives"]) > 0
+    coded_claim = positive & (np.vstack(group["coded_positives"]) > 0)
     errors = np.vstack(group["rate_error"])
     coded = np.vstack(group["n_coded"]).mean(axis=0)
     mse = (errors**2).mean(axis=0)
@@ -336,6 +341,13 @@ def summary_row(group: pd.DataFrame, n_items: np.ndarray) -> dict:
         "rate_coverage_windows_with_claims": float(covered[positive].mean())
         if positive.any()
         else np.nan,
+        # windows whose population holds a claim and whose sample coded one: the
+        # rest are covered by construction (an interval from 0 up), whatever its width
+        "rate_coverage_windows_with_coded_claims": float(covered[coded_claim].mean())
+        if coded_claim.any()
+        else np.nan,
+        "windows_without_claim": float(1 - positive.mean()),
+        "windows_with_claims_none_coded": float((positive & ~coded_claim).mean()),
         "excess_coverage": float(np.vstack(group["excess_covered"]).mean()),
         **rank_summary(group),
         "rate_bias_per_1000": float(errors.mean()),
