@@ -473,3 +473,29 @@ def test_the_coding_loop_gives_design_based_estimates_that_cover_the_planted_rat
     assert within(contrast["ci_low"], contrast["difference"], contrast["ci_high"])
     reliability = pd.read_csv(results / "validation/wave_reliability.csv")
     assert set(reliability["wave"]) == {1, 2} and (reliability["disagreements"] == 0).all()
+    # an independent coding of random samples of three windows, compared with the estimates
+    windows = true_rate.index[:3]
+    in_window = rows[rows["domain"].isin([f"{w}:window" for w in windows])]
+    sample = in_window.groupby("domain")["item_id"].sample(n=40, random_state=0)
+    pd.DataFrame({"item_id": sample.unique()}).to_csv(folder / "external_items.csv", index=False)
+    external = code_from_truth(workdir, folder / "external_items.csv", "X")
+    for name, codes in (("external", external), ("all_positive", external.copy())):
+        if name == "all_positive":  # a coder who sees a claim everywhere must disagree
+            codes[["claim", "anti_western"]] = 1
+            codes["accused"], codes["stance"], codes["reason"] = "west", "asserted", "all"
+        codes.to_csv(folder / f"{name}.csv", index=False)
+        snakemake(
+            workdir,
+            "--config",
+            gold,
+            f"design={{waves: [{', '.join(waves)}], external_codes: coding/{name}.csv}}",
+            "--",
+            "results/demo/tables/external_comparison.csv",
+        )
+        comparison = pd.read_csv(results / "tables/external_comparison.csv").set_index("event_id")
+        assert set(windows) <= set(comparison.index)
+        assert (comparison.loc[windows, "external_coded"] >= 40).all()
+        if name == "external":
+            assert (comparison["external_design"] == "srs").all() and comparison["agree"].any()
+        else:
+            assert not comparison["agree"].any()

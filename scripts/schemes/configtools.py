@@ -261,6 +261,7 @@ def configured_paths(config: dict) -> list[tuple[str, str]]:
         pairs += [(f"{where}.{name}", wave.get(name, "")) for name in ("design", "labels")]
         pairs += [(f"{where}.coders[{i}]", p) for i, p in enumerate(wave.get("coders", []))]
         pairs.append((f"{where}.adjudication", wave.get("adjudication", "")))
+    pairs.append(("design.external_codes", config["design"]["external_codes"]))
     if config["corpus"]["path"] == DEMO_CORPUS:
         pairs.append(("demo.events", config["demo"]["events"]))
     return [(key, str(path)) for key, path in pairs if path]

@@ -85,3 +85,25 @@ rule event_estimates:
         settings=rule_settings(schemes.estimate.EventEstimatesSettings),
     script:
         "../../scripts/rules/event_estimates.py"
+
+
+rule external_comparison:
+    input:
+        measures="results/{corpus}/framing/item_measures.parquet",
+        catalogue="results/{corpus}/events/catalogue.tsv",
+        estimates="results/{corpus}/tables/event_estimates.csv",
+        codes=get_external_codes,
+    output:
+        comparison=report(
+            "results/{corpus}/tables/external_comparison.csv",
+            caption="../report/external_comparison_table.rst",
+            category="Events",
+        ),
+    log:
+        "results/{corpus}/logs/external_comparison.log",
+    conda:
+        "../envs/schemes.yaml"
+    params:
+        settings=rule_settings(schemes.external.ExternalComparisonSettings),
+    script:
+        "../../scripts/rules/external_comparison.py"

@@ -28,6 +28,7 @@ import schemes.classifier
 import schemes.demo
 import schemes.design
 import schemes.estimate
+import schemes.external
 import schemes.coding
 import schemes.eventrates
 import schemes.evidence
@@ -316,6 +317,17 @@ def get_estimate_inputs(wildcards):
     return inputs
 
 
+def get_external_codes(wildcards):
+    """design.external_codes, or a message saying it is not set."""
+    path = config["design"]["external_codes"]
+    if not path:
+        raise ValueError(
+            "config design.external_codes is empty: give the independent coder file to compare "
+            "with the shipped estimates"
+        )
+    return path
+
+
 def get_front_page_inputs(wildcards):
     """What the front page reports: ingest, corpus hash, topics, ranking, validation, waves."""
     results = f"results/{wildcards.corpus}"
@@ -393,6 +405,8 @@ def get_final_outputs():
     outputs.append("results/{corpus}/validation/items/sample.csv")
     if coded_waves():
         outputs.append("results/{corpus}/tables/event_estimates.csv")
+        if config["design"]["external_codes"]:
+            outputs.append("results/{corpus}/tables/external_comparison.csv")
     if GOLD:
         outputs += [
             "results/{corpus}/validation/item_scores.csv",
