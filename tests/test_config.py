@@ -273,3 +273,18 @@ def test_cross_key_checks_list_every_contradiction():
         ["corpus.path", "mine"],
     ):
         assert any(all(w in p for w in words) for p in problems), words
+
+
+@pytest.mark.parametrize(
+    "target, words",
+    [
+        ("results/demo/tables/external_comparison.csv", ["design.external_codes is empty"]),
+        ("results/demo/coding/wave2_to_code.csv", ["design.waves has 0 wave(s)", "wave 1"]),
+    ],
+)
+def test_a_coding_output_asked_for_before_its_inputs_are_listed_names_the_key(target, words):
+    proc = run_snakemake("-n", target, check=False, timeout=120)
+    assert proc.returncode != 0
+    message = proc.stdout + proc.stderr
+    for word in words:
+        assert word in message
