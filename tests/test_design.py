@@ -198,7 +198,7 @@ def test_wave_two_is_drawn_from_wave_one_codes_and_mismatched_codes_are_refused(
 
     stranger = code_wave(path, design, wave_items=drawn, name="w1_bad.csv", bad="i00000x")
     with pytest.raises(
-        DesignFileError, match=r"w1_bad.csv, line \d+: item 'i00000x' was not drawn"
+        DesignFileError, match=r"w1_bad.csv, line \d+: item_id 'i00000x' was not drawn"
     ):
         run_coding_wave(settings(budgets=[20, 30]), {**inputs, "labels": stranger}, second, wave=2)
     short = code_wave(path, design, wave_items=drawn[1:], name="w1_short.csv")

@@ -317,15 +317,26 @@ def load_gold(design_path: str, labels_path: str) -> pd.DataFrame:
     return design.merge(gold, on="item_id", validate="one_to_one")
 
 
-def refuse_items_outside(codes: pd.DataFrame, known: set, *, path, design, what: str) -> None:
-    """An error naming the file's first line whose item the design does not have."""
-    outside = ~codes["item_id"].isin(known)
+def refuse_unknown_items(codes: pd.DataFrame, known, *, path, why: str, error=CodedFileError):
+    """An error naming the file's first line (the header is line 1) whose item_id is unknown.
+
+    ``why`` ends the message; ``{count}`` in it is the number of unknown items.
+    """
+    outside = ~codes["item_id"].isin(set(known))
     if outside.any():
         line = int(np.flatnonzero(outside)[0]) + 2
-        raise CodedFileError(
-            f"{path}, line {line}: item_id {codes['item_id'][outside].iloc[0]!r} is not in "
-            f"the design {design} ({int(outside.sum())} such items; {what} of another sample?)"
-        )
+        item = codes["item_id"][outside].iloc[0]
+        raise error(f"{path}, line {line}: item_id {item!r} " + why.format(count=outside.sum()))
+
+
+def refuse_items_outside(codes: pd.DataFrame, known: set, *, path, design, what: str) -> None:
+    """An error naming the file's first line whose item the design does not have."""
+    refuse_unknown_items(
+        codes,
+        known,
+        path=path,
+        why=f"is not in the design {design} ({{count}} such items; {what} of another sample?)",
+    )
 
 
 def check_adjudication_file(path, coders: list[pd.DataFrame], final) -> None:

@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from schemes.catalogue import event_windows, load_events
-from schemes.coding import export_for_coding, read_item_codes
+from schemes.coding import export_for_coding, read_item_codes, refuse_unknown_items
 from schemes.events import memberships
 from schemes.measures import measure
 from schemes.settings import Settings, key
@@ -511,12 +511,13 @@ def wave_codes(path, *, expected: np.ndarray) -> pd.Series:
     """
     codes = read_item_codes(path)
     wanted = set(expected)
-    for line, item in enumerate(codes["item_id"], start=2):
-        if item not in wanted:
-            raise DesignFileError(
-                f"{path}, line {line}: item {item!r} was not drawn by this wave's design "
-                "(codes of another wave or another design?)"
-            )
+    refuse_unknown_items(
+        codes,
+        wanted,
+        path=path,
+        why="was not drawn by this wave's design (codes of another wave or another design?)",
+        error=DesignFileError,
+    )
     uncoded = sorted(wanted - set(codes["item_id"]))
     if uncoded:
         raise DesignFileError(

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from schemes.coding import read_item_codes
+from schemes.coding import read_item_codes, refuse_unknown_items
 from schemes.design import DesignSettings, study_items
 from schemes.estimate import share_interval
 from schemes.settings import key
@@ -48,13 +48,13 @@ def read_external_codes(path, study_ids) -> pd.DataFrame:
     """
     codes = read_item_codes(path)
     raw = read_from_coders(path)
-    known = set(study_ids)
-    for line, item in enumerate(codes["item_id"], start=2):
-        if item not in known:
-            raise CodedFileError(
-                f"{path}, line {line}: item_id {item!r} is not an item of any event window or "
-                "baseline of this run (coded from another corpus or catalogue?)"
-            )
+    refuse_unknown_items(
+        codes,
+        study_ids,
+        path=path,
+        why="is not an item of any event window or baseline of this run (coded from another "
+        "corpus or catalogue?)",
+    )
     if "inclusion_probability" not in raw.columns:
         return codes.assign(inclusion_probability=np.nan)
     pi = pd.to_numeric(raw["inclusion_probability"], errors="coerce")
