@@ -395,8 +395,8 @@ def write_markdown(summary: pd.DataFrame, path: str, *, args, slope: float, seco
     lines = [
         "# Coverage of the design-based event estimates (simulation)",
         "",
-        f"`python bench/design_coverage.py --replicates {args.replicates} --populations "
-        f"{args.populations}` on {platform.machine()}, {seconds / 60:.0f} min. Populations from "
+        f"`python bench/design_coverage.py {' '.join(args.argv)}` on {platform.machine()}, "
+        f"{seconds / 60:.0f} min. Populations from "
         "the Channel One leads' surrogate scores (the classifier's calibrated probability of "
         "every item in the 42 event windows and baselines of 2000-2024); slope of the codes on "
         f"logit(surrogate) fitted on the gold standard: {slope:.2f}; event-window shift sd "
@@ -440,6 +440,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=20261206)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "design_coverage"))
     args = parser.parse_args(argv)
+    args.argv = sys.argv[1:] if argv is None else list(argv)
     if not (Path(args.results) / "framing" / "item_measures.parquet").exists():
         print(f"{args.results} has no item measures: run config/corpora/1tv-leads.yaml first")
         return 0
