@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import shlex
 import sys
 import time
 from itertools import product
@@ -240,6 +241,7 @@ def score_replicate(
         row[f"contrast[{name}]"] = c.difference - true
         row[f"mover[{name}]"] = bool(inside(c.ci_low, true, c.ci_high))
         row[f"wald[{name}]"] = bool(inside(c.wald_low, true, c.wald_high))
+        row[f"adjusted[{name}]"] = bool(inside(c.adjusted_low, true, c.adjusted_high))
     return row
 
 
@@ -355,7 +357,7 @@ def summary_row(group: pd.DataFrame, n_items: np.ndarray) -> dict:
         "ess_gain_median": float(np.nanmedian(gain)),
     }
     for column in group.columns:
-        if column.startswith(("mover[", "wald[")):
+        if column.startswith(("mover[", "wald[", "adjusted[")):
             kind, name = column.split("[", 1)
             row[f"contrast_{kind}_coverage[{name}"] = float(group[column].mean())
         elif column.startswith("contrast["):
@@ -395,7 +397,7 @@ def write_markdown(summary: pd.DataFrame, path: str, *, args, slope: float, seco
     lines = [
         "# Coverage of the design-based event estimates (simulation)",
         "",
-        f"`python bench/design_coverage.py {' '.join(args.argv)}` on {platform.machine()}, "
+        f"`python bench/design_coverage.py {shlex.join(args.argv)}` on {platform.machine()}, "
         f"{seconds / 60:.0f} min. Populations from "
         "the Channel One leads' surrogate scores (the classifier's calibrated probability of "
         "every item in the 42 event windows and baselines of 2000-2024); slope of the codes on "

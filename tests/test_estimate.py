@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from schemes.estimate import (
     Wave,
+    adjusted_wald,
     combine_waves,
     domain_shares,
     effective_n,
@@ -124,6 +125,34 @@ def test_wilson_and_mover_reproduce_newcombe():
     low, high = share_interval(share, variance, n_eff, method="wilson")
     lo, hi = mover(share, low, high, coefficients=[1, -1])
     assert (round(lo, 4), round(hi, 4)) == (0.0524, 0.3339)
+
+
+def test_adjusted_wald_is_agresti_caffo_for_two_shares():
+    """With m = 2 Price & Bonett's interval is Agresti & Caffo's (2000): checked against statsmodels."""
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
+    for x1, n1, x2, n2 in [(3, 40, 1, 25), (0, 40, 0, 25), (12, 30, 0, 18)]:
+        expected = confint_proportions_2indep(x1, n1, x2, n2, method="agresti-caffo")
+        got = adjusted_wald([x1 / n1, x2 / n2], [n1, n2], coefficients=[1, -1])
+        assert np.allclose(got, expected, atol=1e-12)
+
+
+def test_adjusted_wald_covers_a_contrast_of_rare_shares():
+    """Mean of three rare shares minus mean of three others, no positive in most samples:
+    the plain Wald interval collapses there, the adjusted one keeps its coverage."""
+    rng = np.random.default_rng(3)
+    p = np.array([0.001, 0.0025, 0.0005, 0.0015, 0.00075, 0.002])
+    n = np.array([150, 200, 120, 180, 160, 140])
+    c = np.array([1, 1, 1, -1, -1, -1]) / 3
+    counts = rng.binomial(n, p, size=(4000, 6))
+    adjusted, wald = [], []
+    for x in counts:
+        low, high = adjusted_wald(x / n, n, coefficients=c)
+        adjusted.append(low <= c @ p <= high)
+        half = 1.96 * np.sqrt(c**2 @ (x / n * (1 - x / n) / n))
+        wald.append(abs(c @ (x / n) - c @ p) <= half)
+    assert np.mean(adjusted) >= 0.95
+    assert np.mean(wald) < 0.8
 
 
 def test_a_domain_with_no_coded_positive_keeps_an_upper_bound():

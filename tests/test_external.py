@@ -3,8 +3,15 @@
 import numpy as np
 import pandas as pd
 import pytest
+from schemes.coding import refuse_items_outside
 from schemes.design import Domains
-from schemes.external import compare, external_shares, read_external_codes, window_share
+from schemes.external import (
+    compare,
+    external_shares,
+    outside_windows,
+    read_external_codes,
+    window_share,
+)
 from schemes.textnorm import CodedFileError
 
 
@@ -90,15 +97,76 @@ def test_each_estimate_must_lie_inside_the_others_interval():
     external = pd.DataFrame(
         {
             "event_id": ["a", "b", "c"],
-            "external_rate": [12.0, 25.0, 18.0],
-            "external_low": [5.0, 12.0, 11.0],
-            "external_high": [30.0, 40.0, 30.0],
+            "external_rate": [12.0, 35.0, 18.0],
+            "external_low": [5.0, 26.0, 11.0],
+            "external_high": [30.0, 45.0, 30.0],
+            "external_design": ["srs"] * 3,
         }
     )
     table = compare(shipped, external).set_index("event_id")
     assert table["agree"].tolist() == [True, False, False]
     assert table["external_inside_shipped"].tolist() == [True, False, True]
     assert table["shipped_inside_external"].tolist() == [True, False, False]
+    # the difference's MOVER interval: b's 25 more per 1,000 is beyond both errors, c's 8 not
+    assert table["consistent"].tolist() == [True, False, True]
+    assert table.loc["b", "difference_low"] > 0 > table.loc["c", "difference_low"]
+
+
+def test_a_window_coded_in_full_checks_the_shipped_interval_only(tmp_path):
+    """A census has its share exactly: the shipped point (read back from its 4-decimal
+    CSV) cannot be asked to equal it, only its interval to hold it."""
+    d = domains((600, 3))
+    truth = np.zeros(603)
+    truth[[5, 600]] = 1  # 1/600 and 1/3 of the two windows
+    external = external_shares(d, coded(d.items["doc_id"][:603], truth), "wilson")
+    assert external["external_design"].tolist() == ["census", "census"]
+    shipped = pd.DataFrame(
+        {
+            "event_id": ["e0", "e1"],
+            "label": ["A", "B"],
+            "type": ["t", "t"],
+            "n_items": [600, 3],
+            "n_coded": [150, 3],
+            "rate_per_1000": [3.0, 1000 / 3],
+            "rate_low": [0.5, 1000 / 3],
+            "rate_high": [1.5, 1000 / 3],
+        }
+    )
+    path = tmp_path / "event_estimates.csv"
+    shipped.to_csv(path, index=False, float_format="%.4f")
+    table = compare(pd.read_csv(path), external).set_index("event_id")
+    assert table["shipped_inside_external"].isna().all()
+    assert table["external_inside_shipped"].tolist() == [False, True]
+    assert table["agree"].tolist() == [False, True]
+
+
+def test_take_all_items_do_not_narrow_the_interval_of_the_sampled_rest():
+    """A window of 400: 200 items taken with certainty hold no claim, the other 200 are
+    drawn with probability 0.05 and hold every claim; most samples code no positive."""
+    d = domains((400,))
+    pi = np.r_[np.ones(200), np.full(200, 0.05), np.full(100, 0.5)]
+    rng = np.random.default_rng(1)
+    truth = np.zeros(500)
+    truth[200:230] = 1
+    covered = []
+    for _ in range(500):
+        drawn = np.flatnonzero(rng.random(500) < pi)
+        row = external_shares(d, coded(d.items["doc_id"][drawn], truth[drawn], pi[drawn]), "wilson")
+        covered.append(row["external_low"][0] - 1e-9 <= 75 <= row["external_high"][0] + 1e-9)
+    assert np.mean(covered) >= 0.93
+
+
+def test_certain_items_that_are_not_all_of_a_window_are_refused():
+    d = domains()
+    sample = coded(d.items["doc_id"][:100], np.zeros(100), np.ones(100))
+    with pytest.raises(CodedFileError, match=r"codes.csv: every coded item of window 'e0'.*100 of"):
+        external_shares(d, sample, "wilson", path="codes.csv")
+
+
+def test_items_only_in_baselines_are_counted_not_lost():
+    d = domains()
+    sample = coded(list(d.items["doc_id"][:5]) + list(d.items["doc_id"][1000:1040]), np.zeros(45))
+    assert outside_windows(d, sample) == 40
 
 
 def test_codes_of_items_outside_the_study_or_with_a_bad_probability_name_the_line(tmp_path):
@@ -113,6 +181,22 @@ def test_codes_of_items_outside_the_study_or_with_a_bad_probability_name_the_lin
     path.write_text(rows + "i1,0,0,,0.5\ni2,1,1,,0.5\n")
     with pytest.raises(CodedFileError, match=r"line 3: a positive.*needs a reason"):
         read_external_codes(path, ["i1", "i2"])
+    # a reason over two lines and a blank line: the line named is the file's own
+    path.write_text(rows + 'i1,1,1,"covert plot\nover two lines",0.5\n\ni2,0,0,,abc\n')
+    with pytest.raises(CodedFileError, match=r"line 5: inclusion_probability 'abc' must be"):
+        read_external_codes(path, ["i1", "i2"])
+    path.write_text(rows + 'i1,1,1,"covert plot\nover two lines",0.5\nzz,0,0,,0.5\n')
+    with pytest.raises(CodedFileError, match=r"line 4: item_id 'zz'"):
+        read_external_codes(path, ["i1", "i2"])
+    # a design path with braces stays part of the message
+    with pytest.raises(CodedFileError, match=r"not in the design designs/\{wave\}.csv \(1 such"):
+        refuse_items_outside(
+            pd.DataFrame({"item_id": ["zz"]}),
+            {"a"},
+            path="c.csv",
+            design="designs/{wave}.csv",
+            what="codes",
+        )
     path.write_text("item_id,claim,anti_western,reason\ni1,0,0,\ni2,1,1,covert plot\n")
     codes = read_external_codes(path, ["i1", "i2"])
     assert codes["inclusion_probability"].isna().all() and codes["anti_western"].sum() == 1

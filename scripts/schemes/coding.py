@@ -29,7 +29,13 @@ import pandas as pd
 
 from schemes.settings import Settings, key
 from schemes.stats import krippendorff_alpha_ci
-from schemes.textnorm import CodedFileError, from_spreadsheet, read_from_coders, write_for_coders
+from schemes.textnorm import (
+    CodedFileError,
+    from_spreadsheet,
+    line_of,
+    read_from_coders,
+    write_for_coders,
+)
 
 log = logging.getLogger(__name__)
 
@@ -146,18 +152,20 @@ def read_item_codes(path: str | Path) -> pd.DataFrame:
             coded[column] = ""
     repeated = coded["item_id"].duplicated()
     if repeated.any():
-        line = int(np.flatnonzero(repeated)[0]) + 2
+        line = line_of(coded, np.flatnonzero(repeated)[0])
         item = coded["item_id"][repeated].iloc[0]
-        first = int(np.flatnonzero(coded["item_id"] == item)[0]) + 2
+        first = line_of(coded, np.flatnonzero(coded["item_id"] == item)[0])
         raise CodedFileError(
             f"{path}, line {line}: item_id {item!r} repeated (first on line {first}); "
             "keep one of the rows"
         )
     rows = [
-        _code_row(row, f"{path}, line {line}")
-        for line, row in enumerate(coded.to_dict("records"), start=2)
+        _code_row(row, f"{path}, line {line_of(coded, position)}")
+        for position, row in enumerate(coded.to_dict("records"))
     ]
-    return pd.DataFrame(rows, columns=["item_id", *CODE_FIELDS])
+    codes = pd.DataFrame(rows, columns=["item_id", *CODE_FIELDS])
+    codes.attrs = dict(coded.attrs)
+    return codes
 
 
 def _code_row(row: dict, where: str) -> dict:
@@ -324,9 +332,10 @@ def refuse_unknown_items(codes: pd.DataFrame, known, *, path, why: str, error=Co
     """
     outside = ~codes["item_id"].isin(set(known))
     if outside.any():
-        line = int(np.flatnonzero(outside)[0]) + 2
+        line = line_of(codes, np.flatnonzero(outside)[0])
         item = codes["item_id"][outside].iloc[0]
-        raise error(f"{path}, line {line}: item_id {item!r} " + why.format(count=outside.sum()))
+        why = why.replace("{count}", str(int(outside.sum())))
+        raise error(f"{path}, line {line}: item_id {item!r} {why}")
 
 
 def refuse_items_outside(codes: pd.DataFrame, known: set, *, path, design, what: str) -> None:
@@ -381,14 +390,15 @@ def read_active_rounds(paths) -> pd.DataFrame:
     frames, seen = [], {}
     for path in paths:
         codes = read_item_codes(path)
-        for line, item in enumerate(codes["item_id"], start=2):
+        lines = [line_of(codes, position) for position in range(len(codes))]
+        for line, item in zip(lines, codes["item_id"], strict=True):
             if item in seen:
                 raise CodedFileError(
                     f"{path}, line {line}: item_id {item!r} is coded in an earlier round too "
                     f"({seen[item]}); an item is coded in one round only: delete one of the rows"
                 )
             seen[item] = f"{path}, line {line}"
-        frames.append(codes.assign(file=str(path), line=np.arange(2, len(codes) + 2)))
+        frames.append(codes.assign(file=str(path), line=lines))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -511,7 +521,8 @@ def checked_adjudication(adjudication: pd.DataFrame, path) -> pd.DataFrame:
         )
     rows = adjudication.reset_index(drop=True)
     finals, seen = [], {}
-    for line, row in enumerate(rows.to_dict("records"), start=2):
+    for position, row in enumerate(rows.to_dict("records")):
+        line = line_of(adjudication, position)
         where = f"{path}, line {line}"
         if row["field"] not in TARGETS:
             raise CodedFileError(
@@ -533,7 +544,9 @@ def checked_adjudication(adjudication: pd.DataFrame, path) -> pd.DataFrame:
             )
         seen[key] = line
         finals.append(int(final))
-    return rows.assign(final=np.array(finals, dtype=int))
+    checked = rows.assign(final=np.array(finals, dtype=int))
+    checked.attrs = dict(adjudication.attrs)
+    return checked
 
 
 def check_adjudication(
@@ -581,7 +594,8 @@ def build_gold(
     _, disagreements = reliability(first, second, n_boot=1, seed=0)
     adjudication = checked_adjudication(adjudication, path)
     both = set(first["item_id"]) & set(second["item_id"])
-    for line, item in enumerate(adjudication["item_id"], start=2):
+    for position, item in enumerate(adjudication["item_id"]):
+        line = line_of(adjudication, position)
         if item not in both:
             raise CodedFileError(
                 f"{path}, line {line}: item {item!r} is not coded by both coders (only their "

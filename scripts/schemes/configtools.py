@@ -18,6 +18,7 @@ from schemes.coding import (
     check_coder_files,
     check_gold_files,
     read_item_codes,
+    refuse_unknown_items,
 )
 from schemes.design import DesignFileError, read_design
 from schemes.measures import columns, measure
@@ -334,13 +335,12 @@ def wave_files(wave: dict) -> None:
     labels = None
     if wave.get("labels"):
         labels = read_item_codes(wave["labels"])
-        outside = ~labels["item_id"].isin(drawn)
-        if outside.any():
-            line = int(outside.to_numpy().nonzero()[0][0]) + 2
-            raise CodedFileError(
-                f"{wave['labels']}, line {line}: item_id {labels['item_id'][outside].iloc[0]!r} "
-                f"was not drawn by the wave's design {wave['design']}"
-            )
+        refuse_unknown_items(
+            labels,
+            drawn,
+            path=wave["labels"],
+            why=f"was not drawn by the wave's design {wave['design']}",
+        )
     coders = check_coder_files(wave.get("coders", []), drawn, design=wave["design"])
     check_adjudication_file(wave.get("adjudication"), coders, labels)
 

@@ -203,6 +203,24 @@ def mover(estimates, lows, highs, *, coefficients):
     return lower, upper
 
 
+def adjusted_wald(shares, n_eff, *, coefficients, level: float = 0.95) -> tuple[float, float]:
+    """Price & Bonett's interval of ``sum c_k p_k`` for independent shares (CSDA 2004).
+
+    Each of the ``m`` shares gets ``2 / m`` successes added to its
+    (effective) ``n_k`` items and ``4 / m`` to its size, and the Wald
+    interval is taken around the adjusted shares: the pseudo-counts give a
+    domain with no coded positive a variance instead of none, which is where
+    the plain Wald interval under-covers.
+    """
+    c = np.asarray(coefficients, float)
+    p, n = np.asarray(shares, float), np.asarray(n_eff, float)
+    m = np.count_nonzero(c)
+    adjusted = (p * n + 2 / m) / (n + 4 / m)
+    half = norm.ppf(0.5 + level / 2) * np.sqrt(c**2 @ (adjusted * (1 - adjusted) / (n + 4 / m)))
+    point = float(c @ adjusted)
+    return point - half, point + half
+
+
 def multiplier_replicates(wave: Wave, estimator: str, *, n_boot: int, seed: int) -> np.ndarray:
     """(n_boot x domains) bootstrap replicates of the domain totals of one wave.
 
@@ -288,12 +306,14 @@ def event_table(shares: pd.DataFrame) -> pd.DataFrame:
             "rate_low": 1000 * window["share_low"].to_numpy(),
             "rate_high": 1000 * window["share_high"].to_numpy(),
             "design_effect": window["design_effect"].to_numpy(),
+            "n_effective": window["n_effective"].to_numpy(),
             "baseline_kind": base["baseline_kind"].to_numpy(),
             "baseline_items": base["n_items"].to_numpy(int),
             "baseline_coded": base["n_coded"].to_numpy(int),
             "baseline_rate": 1000 * base["share"].to_numpy(),
             "baseline_low": 1000 * base["share_low"].to_numpy(),
             "baseline_high": 1000 * base["share_high"].to_numpy(),
+            "baseline_n_effective": base["n_effective"].to_numpy(),
             "excess": 1000 * (window["share"] - base["share"]).to_numpy(),
             "excess_low": 1000 * low,
             "excess_high": 1000 * high,
@@ -303,7 +323,7 @@ def event_table(shares: pd.DataFrame) -> pd.DataFrame:
 
 
 def contrast_rows(events: pd.DataFrame, pairs, level: float = 0.95) -> pd.DataFrame:
-    """Mean excess of type A minus type B: MOVER interval (the default) and Wald, per pair.
+    """Mean excess of type A minus type B: MOVER (the default), Wald and adjusted Wald, per pair.
 
     Events are taken as independent (overlapping windows share a few
     items; the rank sets' bootstrap keeps that covariance).
@@ -328,6 +348,12 @@ def contrast_rows(events: pd.DataFrame, pairs, level: float = 0.95) -> pd.DataFr
             coefficients=c[terms],
         )
         se = float(np.sqrt(c[terms] ** 2 @ events["excess_se"][terms] ** 2))
+        # the same contrast over the 2 x events domains (window +c, baseline -c), per 1,000
+        adjusted_low, adjusted_high = adjusted_wald(
+            np.concatenate([events["rate_per_1000"][terms], events["baseline_rate"][terms]]) / 1000,
+            np.concatenate([events["n_effective"][terms], events["baseline_n_effective"][terms]]),
+            coefficients=np.concatenate([c[terms], -c[terms]]),
+        )
         rows.append(
             {
                 **row,
@@ -338,6 +364,8 @@ def contrast_rows(events: pd.DataFrame, pairs, level: float = 0.95) -> pd.DataFr
                 "ci_high": high,
                 "wald_low": estimate - z * se,
                 "wald_high": estimate + z * se,
+                "adjusted_low": 1000 * adjusted_low,
+                "adjusted_high": 1000 * adjusted_high,
             }
         )
     return pd.DataFrame(rows)

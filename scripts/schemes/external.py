@@ -13,9 +13,12 @@ linearised variance ``sum_s (1 - pi) (y - p)**2 / pi**2 / (sum_s 1 / pi)**2``
 items coded in a window are taken as a simple random sample of it, ``pi =
 n / N``, and the variance is the textbook ``(1 - n / N) s**2 / n``. The
 interval is the design's (``design.interval``) with Korn & Graubard's
-effective size, at most Kish's effective size of the weights (with the
-finite-population correction); a window coded in full (every
-item, ``pi = 1``) has its share exactly.
+effective size (:func:`schemes.estimate.effective_n`), at most Kish's
+effective size of the weights with the finite-population correction of the
+items not taken with certainty; a window coded in full (every item, ``pi =
+1``) has its share exactly, and is a check of the shipped interval only.
+Beside the two one-way checks, the MOVER interval of the difference
+(independent codings) says whether the two estimates are consistent.
 """
 
 from __future__ import annotations
@@ -27,9 +30,9 @@ import pandas as pd
 
 from schemes.coding import read_item_codes, refuse_unknown_items
 from schemes.design import DesignSettings, study_items
-from schemes.estimate import share_interval
+from schemes.estimate import effective_n, mover, share_interval
 from schemes.settings import key
-from schemes.textnorm import CodedFileError, read_from_coders
+from schemes.textnorm import CodedFileError, line_of, read_from_coders
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def read_external_codes(path, study_ids) -> pd.DataFrame:
     pi = pd.to_numeric(raw["inclusion_probability"], errors="coerce")
     bad = ~((pi > 0) & (pi <= 1))
     if bad.any():
-        line = int(np.flatnonzero(bad)[0]) + 2
+        line = line_of(raw, np.flatnonzero(bad)[0])
         cell = raw["inclusion_probability"][bad].iloc[0]
         raise CodedFileError(
             f"{path}, line {line}: inclusion_probability {cell!r} must be a number in (0, 1]"
@@ -79,18 +82,27 @@ def window_share(y: np.ndarray, pi: np.ndarray | None, n_items: int) -> tuple[fl
     share = float(w @ y / w.sum())
     variance = float(((1 - pi) * w**2 * (y - share) ** 2).sum() / w.sum() ** 2)
     variance *= n / (n - 1) if n > 1 else 1.0
-    # Kish's effective size of the weights, with the finite-population correction of
-    # the share of the window coded: the effective size where the variance says
-    # nothing (no positive, or all, coded), and its ceiling elsewhere (Korn &
-    # Graubard 1998 truncate theirs at the sample size; without it, unequal
-    # weights and a missed low-probability claim make the interval too narrow)
-    kish = w.sum() ** 2 / (w**2).sum() / max(1 - n / n_items, 1 / n_items)
-    if 0 < share < 1 and variance > 0:
-        return share, variance, min(share * (1 - share) / variance, kish)
-    return share, variance, kish
+    # Kish's effective size of the weights is the effective size where the variance
+    # says nothing (no positive, or all, coded) and its ceiling elsewhere (Korn &
+    # Graubard 1998 truncate theirs at the sample size; without it, unequal weights and
+    # a missed low-probability claim make the interval too narrow). It is corrected
+    # for the share coded of the items not taken with certainty: those taken with
+    # certainty are known, and a correction by all coded items would count them as
+    # evidence about the rest.
+    sampled = pi < 1
+    fraction = sampled.sum() / w[sampled].sum() if sampled.any() else 1.0
+    kish = w.sum() ** 2 / (w**2).sum() / max(1 - fraction, 1 / n_items)
+    n_eff = effective_n(
+        np.array([share]),
+        np.array([variance]),
+        kish_n=np.array([kish]),
+        cap=np.array([kish]),
+        positives=np.array([y.sum()]),
+    )
+    return share, variance, float(n_eff[0])
 
 
-def external_shares(domains, codes: pd.DataFrame, method: str) -> pd.DataFrame:
+def external_shares(domains, codes: pd.DataFrame, method: str, *, path="") -> pd.DataFrame:
     """Per event window holding independently coded items: the share with its interval."""
     position = pd.Series(np.arange(len(domains.items)), index=domains.items["doc_id"])
     index = position.reindex(codes["item_id"]).to_numpy()
@@ -103,6 +115,12 @@ def external_shares(domains, codes: pd.DataFrame, method: str) -> pd.DataFrame:
         y = codes["anti_western"].to_numpy(float)[inside]
         pi = codes["inclusion_probability"].to_numpy(float)[inside] if declared else None
         census = inside.sum() == domain.n_items and (pi is None or (pi == 1).all())
+        if pi is not None and (pi == 1).all() and not census:
+            raise CodedFileError(
+                f"{path}: every coded item of window {domain.event_id!r} has "
+                f"inclusion_probability 1, but {inside.sum()} of its {domain.n_items} items are "
+                "coded: code them all, or record the probabilities they were drawn with"
+            )
         share, variance, n_eff = window_share(y, pi, domain.n_items)
         low, high = (
             (share, share)
@@ -126,28 +144,49 @@ def external_shares(domains, codes: pd.DataFrame, method: str) -> pd.DataFrame:
 
 
 def compare(shipped: pd.DataFrame, external: pd.DataFrame) -> pd.DataFrame:
-    """Each window's two estimates side by side, and whether each lies in the other's interval."""
-    tol = 1e-9
-    table = external.merge(
-        shipped[["event_id", "label", "type", "n_items", "n_coded"]].rename(
-            columns={"n_coded": "shipped_coded"}
-        ),
-        on="event_id",
-    ).merge(
-        shipped[["event_id", "rate_per_1000", "rate_low", "rate_high"]].rename(
-            columns=lambda c: {"rate_per_1000": "shipped_rate"}.get(
-                c, c.replace("rate_", "shipped_")
-            )
-        ),
-        on="event_id",
+    """Each window's two estimates side by side, whether each lies in the other's interval,
+    and the MOVER interval of their difference.
+
+    A window coded in full has its share exactly: the shipped estimate, with its
+    sampling error, cannot be expected inside a point, so there only the outside
+    share inside the shipped interval is checked (``shipped_inside_external`` empty).
+    """
+    # the shipped table is read back from a CSV written to 4 decimals
+    tol = 1e-4
+    shipped = shipped.rename(
+        columns={
+            "n_coded": "shipped_coded",
+            "rate_per_1000": "shipped_rate",
+            "rate_low": "shipped_low",
+            "rate_high": "shipped_high",
+        }
     )
+    columns = ["event_id", "label", "type", "n_items", "shipped_coded"]
+    columns += ["shipped_rate", "shipped_low", "shipped_high"]
+    table = external.merge(shipped[columns], on="event_id", how="left", validate="one_to_one")
+    missing = table["shipped_rate"].isna()
+    if missing.any():
+        raise ValueError(
+            f"the shipped estimates have no row for window(s) {table['event_id'][missing].tolist()}"
+        )
     table["external_inside_shipped"] = (table["shipped_low"] - tol <= table["external_rate"]) & (
         table["external_rate"] <= table["shipped_high"] + tol
     )
-    table["shipped_inside_external"] = (table["external_low"] - tol <= table["shipped_rate"]) & (
+    inside = (table["external_low"] - tol <= table["shipped_rate"]) & (
         table["shipped_rate"] <= table["external_high"] + tol
     )
-    table["agree"] = table["external_inside_shipped"] & table["shipped_inside_external"]
+    census = (table["external_design"] == "census").to_numpy()
+    table["shipped_inside_external"] = inside.astype(object).where(~census, None)
+    table["agree"] = table["external_inside_shipped"] & (inside | census)
+    low, high = mover(
+        table[["external_rate", "shipped_rate"]].to_numpy(),
+        table[["external_low", "shipped_low"]].to_numpy(),
+        table[["external_high", "shipped_high"]].to_numpy(),
+        coefficients=[1, -1],
+    )
+    table["difference"] = table["external_rate"] - table["shipped_rate"]
+    table["difference_low"], table["difference_high"] = low, high
+    table["consistent"] = (low - tol <= 0) & (0 <= high + tol)
     return table
 
 
@@ -164,7 +203,7 @@ def run_external_comparison(
     """
     domains, _ = study_items(settings, inputs)
     codes = read_external_codes(inputs["codes"], domains.items["doc_id"])
-    external = external_shares(domains, codes, settings.interval)
+    external = external_shares(domains, codes, settings.interval, path=inputs["codes"])
     if external.empty:
         raise CodedFileError(f"{inputs['codes']}: no coded item lies in an event window")
     table = compare(pd.read_csv(inputs["estimates"]), external)
@@ -173,4 +212,15 @@ def run_external_comparison(
         "windows": len(table),
         "agree": int(table["agree"].sum()),
         "disagree": table.loc[~table["agree"], "event_id"].tolist(),
+        "inconsistent": table.loc[~table["consistent"], "event_id"].tolist(),
+        # items of baselines only: read and checked, but only windows are compared
+        "items_outside_windows": outside_windows(domains, codes),
     }
+
+
+def outside_windows(domains, codes: pd.DataFrame) -> int:
+    """How many coded items lie in no event window (only in baselines)."""
+    position = pd.Series(np.arange(len(domains.items)), index=domains.items["doc_id"])
+    windows = (domains.table["kind"] == "window").to_numpy()
+    index = position.reindex(codes["item_id"]).to_numpy()
+    return int((~domains.members[index][:, windows].any(axis=1)).sum())

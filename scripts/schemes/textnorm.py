@@ -279,7 +279,8 @@ def read_from_coders(path, **read_csv):
     """
     import pandas as pd  # heavy; this module otherwise needs only the standard library
 
-    check_coder_header(path, _coder_text(path), read_csv.get("sep", ","))
+    text = _coder_text(path)
+    check_coder_header(path, text, read_csv.get("sep", ","))
     try:
         # utf-8-sig: spreadsheets save "CSV UTF-8" with a byte-order mark
         frame = pd.read_csv(
@@ -296,4 +297,27 @@ def read_from_coders(path, **read_csv):
             f"{path}, line {line}: {saw} cells, the header has {expected} (a comma in a cell "
             "that is not quoted?)"
         ) from None
-    return frame.map(from_spreadsheet)
+    frame = frame.map(from_spreadsheet)
+    lines = record_lines(text, read_csv.get("sep", ","))
+    if len(lines) == len(frame):
+        frame.attrs["lines"] = lines
+    return frame
+
+
+def record_lines(text: str, separator: str = ",") -> list[int]:
+    """The line on which every record after the header starts, blank lines skipped (as
+    pandas does): a quoted cell may span lines, so a record's line is not its index + 2."""
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    lines, end = [], 0
+    for row in reader:
+        if row:
+            lines.append(end + 1)
+        end = reader.line_num
+    return lines[1:]
+
+
+def line_of(frame, position: int) -> int:
+    """The file line of a frame's row (by position): the one :func:`read_from_coders`
+    recorded, else the row after the header line."""
+    lines = frame.attrs.get("lines")
+    return int(lines[position]) if lines is not None else int(position) + 2
