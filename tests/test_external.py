@@ -169,26 +169,34 @@ def test_items_only_in_baselines_are_counted_not_lost():
     assert outside_windows(d, sample) == 40
 
 
-def test_codes_of_items_outside_the_study_or_with_a_bad_probability_name_the_line(tmp_path):
+HEADER = "item_id,claim,anti_western,reason,inclusion_probability\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "i1,0,0,,0.5\ni2,1,1,covert plot,0.5\nzz,0,0,,0.5\n",
+            "line 4: item_id 'zz' is not an item",
+        ),
+        ("i1,0,0,,0.5\ni2,1,1,covert plot,1.5\n", "line 3: inclusion_probability '1.5' must be"),
+        ("i1,0,0,,0.5\ni2,1,1,,0.5\n", "line 3: a positive.*needs a reason"),
+        # a reason over two lines and a blank line: the line named is the file's own
+        (
+            'i1,1,1,"covert plot\nover two lines",0.5\n\ni2,0,0,,abc\n',
+            "line 5: inclusion_probability 'abc'",
+        ),
+        ('i1,1,1,"covert plot\nover two lines",0.5\nzz,0,0,,0.5\n', "line 4: item_id 'zz'"),
+    ],
+)
+def test_bad_external_codes_name_the_file_and_line(tmp_path, body, message):
     path = tmp_path / "external.csv"
-    rows = "item_id,claim,anti_western,reason,inclusion_probability\n"
-    path.write_text(rows + "i1,0,0,,0.5\ni2,1,1,covert plot,0.5\nzz,0,0,,0.5\n")
-    with pytest.raises(CodedFileError, match=r"external.csv, line 4: item_id 'zz' is not an item"):
+    path.write_text(HEADER + body)
+    with pytest.raises(CodedFileError, match=r"external.csv, " + message):
         read_external_codes(path, ["i1", "i2"])
-    path.write_text(rows + "i1,0,0,,0.5\ni2,1,1,covert plot,1.5\n")
-    with pytest.raises(CodedFileError, match=r"line 3: inclusion_probability '1.5' must be"):
-        read_external_codes(path, ["i1", "i2"])
-    path.write_text(rows + "i1,0,0,,0.5\ni2,1,1,,0.5\n")
-    with pytest.raises(CodedFileError, match=r"line 3: a positive.*needs a reason"):
-        read_external_codes(path, ["i1", "i2"])
-    # a reason over two lines and a blank line: the line named is the file's own
-    path.write_text(rows + 'i1,1,1,"covert plot\nover two lines",0.5\n\ni2,0,0,,abc\n')
-    with pytest.raises(CodedFileError, match=r"line 5: inclusion_probability 'abc' must be"):
-        read_external_codes(path, ["i1", "i2"])
-    path.write_text(rows + 'i1,1,1,"covert plot\nover two lines",0.5\nzz,0,0,,0.5\n')
-    with pytest.raises(CodedFileError, match=r"line 4: item_id 'zz'"):
-        read_external_codes(path, ["i1", "i2"])
-    # a design path with braces stays part of the message
+
+
+def test_a_design_path_with_braces_stays_part_of_the_message():
     with pytest.raises(CodedFileError, match=r"not in the design designs/\{wave\}.csv \(1 such"):
         refuse_items_outside(
             pd.DataFrame({"item_id": ["zz"]}),
@@ -197,6 +205,10 @@ def test_codes_of_items_outside_the_study_or_with_a_bad_probability_name_the_lin
             design="designs/{wave}.csv",
             what="codes",
         )
+
+
+def test_external_codes_without_probabilities_are_a_simple_random_sample(tmp_path):
+    path = tmp_path / "external.csv"
     path.write_text("item_id,claim,anti_western,reason\ni1,0,0,\ni2,1,1,covert plot\n")
     codes = read_external_codes(path, ["i1", "i2"])
     assert codes["inclusion_probability"].isna().all() and codes["anti_western"].sum() == 1
