@@ -7,6 +7,7 @@ from schemes.estimate import (
     Wave,
     adjusted_wald,
     combine_waves,
+    contrast_rows,
     domain_shares,
     effective_n,
     mover,
@@ -153,6 +154,37 @@ def test_adjusted_wald_covers_a_contrast_of_rare_shares():
         wald.append(abs(c @ (x / n) - c @ p) <= half)
     assert np.mean(adjusted) >= 0.95
     assert np.mean(wald) < 0.8
+
+
+def test_contrast_rows_take_the_adjusted_interval_over_windows_and_baselines():
+    """Two events of type a against one of type b, every domain with no coded positive:
+    the Wald interval is a point at 0, the default (adjusted) one is not, and it is
+    Price & Bonett's over the six domains with coefficients +-1/2 and -+1."""
+    events = pd.DataFrame(
+        {
+            "type": ["a", "a", "b"],
+            "rate_per_1000": [0.0, 0.0, 0.0],
+            "baseline_rate": [0.0, 0.0, 0.0],
+            "n_effective": [40.0, 60.0, 50.0],
+            "baseline_n_effective": [80.0, 90.0, 70.0],
+            "excess": [0.0, 0.0, 0.0],
+            "excess_low": [-30.0, -20.0, -25.0],
+            "excess_high": [40.0, 30.0, 35.0],
+            "excess_se": [0.0, 0.0, 0.0],
+        }
+    )
+    row = contrast_rows(events, [("a", "b")]).iloc[0]
+    assert row["difference"] == 0 and row["wald_low"] == row["wald_high"] == 0
+    low, high = adjusted_wald(
+        np.zeros(6),
+        [40, 60, 50, 80, 90, 70],
+        coefficients=[0.5, 0.5, -1, -0.5, -0.5, 1],
+    )
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((1000 * low, 1000 * high))
+    assert row["ci_low"] < 0 < row["ci_high"]
+    assert (row["mover_low"], row["mover_high"]) == pytest.approx(
+        mover([0, 0, 0], [-30, -20, -25], [40, 30, 35], coefficients=[0.5, 0.5, -1])
+    )
 
 
 def test_a_domain_with_no_coded_positive_keeps_an_upper_bound():
