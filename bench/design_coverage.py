@@ -343,8 +343,9 @@ def summary_row(group: pd.DataFrame, n_items: np.ndarray) -> dict:
         "rate_coverage_windows_with_claims": float(covered[positive].mean())
         if positive.any()
         else np.nan,
-        # windows whose population holds a claim and whose sample coded one: the
-        # rest are covered by construction (an interval from 0 up), whatever its width
+        # windows whose population holds a claim and whose sample coded one: a window
+        # without a claim is covered by any interval from 0 up, one whose sample coded
+        # none of its claims whenever the upper bound reaches its share
         "rate_coverage_windows_with_coded_claims": float(covered[coded_claim].mean())
         if coded_claim.any()
         else np.nan,

@@ -138,6 +138,13 @@ def test_adjusted_wald_is_agresti_caffo_for_two_shares():
         assert np.allclose(got, expected, atol=1e-12)
 
 
+def test_adjusted_wald_adds_two_over_m_successes_to_each_of_m_shares():
+    """Three shares, 1/100 - (4/200 + 0.75/150) / 2: each gets 2/3 successes and 4/3 trials
+    (worked by hand: adjusted shares 1.6667/101.33, 4.6667/201.33, 1.4167/151.33)."""
+    low, high = adjusted_wald([0.01, 0.02, 0.005], [100, 200, 150], coefficients=[1, -0.5, -0.5])
+    assert (low, high) == pytest.approx((-0.0277530, 0.0281076), abs=1e-6)
+
+
 def test_adjusted_wald_covers_a_contrast_of_rare_shares():
     """Mean of three rare shares minus mean of three others, no positive in most samples:
     the plain Wald interval collapses there, the adjusted one keeps its coverage."""
@@ -157,33 +164,34 @@ def test_adjusted_wald_covers_a_contrast_of_rare_shares():
 
 
 def test_contrast_rows_take_the_adjusted_interval_over_windows_and_baselines():
-    """Two events of type a against one of type b, every domain with no coded positive:
-    the Wald interval is a point at 0, the default (adjusted) one is not, and it is
-    Price & Bonett's over the six domains with coefficients +-1/2 and -+1."""
+    """Two events of type a against one of type b, excess rates without a standard error
+    (no coded positive's variance): the Wald interval is a point, the default (adjusted)
+    one is Price & Bonett's over the six window and baseline shares (rates per 1,000 /
+    1,000) with coefficients +-1/2 and -+1."""
     events = pd.DataFrame(
         {
             "type": ["a", "a", "b"],
-            "rate_per_1000": [0.0, 0.0, 0.0],
-            "baseline_rate": [0.0, 0.0, 0.0],
+            "rate_per_1000": [0.0, 25.0, 0.0],
+            "baseline_rate": [10.0, 0.0, 0.0],
             "n_effective": [40.0, 60.0, 50.0],
             "baseline_n_effective": [80.0, 90.0, 70.0],
-            "excess": [0.0, 0.0, 0.0],
+            "excess": [-10.0, 25.0, 0.0],
             "excess_low": [-30.0, -20.0, -25.0],
-            "excess_high": [40.0, 30.0, 35.0],
+            "excess_high": [40.0, 60.0, 35.0],
             "excess_se": [0.0, 0.0, 0.0],
         }
     )
     row = contrast_rows(events, [("a", "b")]).iloc[0]
-    assert row["difference"] == 0 and row["wald_low"] == row["wald_high"] == 0
+    assert row["difference"] == row["wald_low"] == row["wald_high"] == 7.5
     low, high = adjusted_wald(
-        np.zeros(6),
+        [0, 0.025, 0, 0.01, 0, 0],
         [40, 60, 50, 80, 90, 70],
         coefficients=[0.5, 0.5, -1, -0.5, -0.5, 1],
     )
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((1000 * low, 1000 * high))
-    assert row["ci_low"] < 0 < row["ci_high"]
+    assert row["ci_low"] < 7.5 < row["ci_high"]
     assert (row["mover_low"], row["mover_high"]) == pytest.approx(
-        mover([0, 0, 0], [-30, -20, -25], [40, 30, 35], coefficients=[0.5, 0.5, -1])
+        mover([-10, 25, 0], [-30, -20, -25], [40, 60, 35], coefficients=[0.5, 0.5, -1])
     )
 
 
