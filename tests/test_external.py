@@ -112,6 +112,31 @@ def test_each_estimate_must_lie_inside_the_others_interval():
     assert table.loc["b", "difference_low"] > 0 > table.loc["c", "difference_low"]
 
 
+def test_the_chance_of_agreeing_falls_as_the_two_precisions_part():
+    """Both estimates right: equally precise, they agree 83% of the time (|Z| < 1.96 / sqrt 2);
+    an outside interval three times as wide, 46.5% (|Z| < 1.96 / sqrt 10)."""
+    shipped = pd.DataFrame(
+        {
+            "event_id": ["a", "b"],
+            "label": ["A", "B"],
+            "type": ["t", "t"],
+            "n_items": [500, 500],
+            "n_coded": [150, 150],
+            "rate_per_1000": [10.0, 10.0],
+            "rate_low": [6.0, 6.0],
+            "rate_high": [14.0, 14.0],
+        }
+    )
+    external = shipped[["event_id"]].assign(
+        external_rate=[10.0, 10.0],
+        external_low=[6.0, -2.0],
+        external_high=[14.0, 22.0],
+        external_design="srs",
+    )
+    expected = compare(shipped, external)["agree_expected"]
+    assert expected.tolist() == pytest.approx([0.834, 0.465], abs=1e-3)
+
+
 def test_a_window_coded_in_full_checks_the_shipped_interval_only(tmp_path):
     """A census has its share exactly: the shipped point (read back from its 4-decimal
     CSV) cannot be asked to equal it, only its interval to hold it."""
@@ -138,6 +163,7 @@ def test_a_window_coded_in_full_checks_the_shipped_interval_only(tmp_path):
     assert table["shipped_inside_external"].isna().all()
     assert table["external_inside_shipped"].tolist() == [False, True]
     assert table["agree"].tolist() == [False, True]
+    assert table.loc["e0", "agree_expected"] == pytest.approx(0.95)
 
 
 def test_take_all_items_do_not_narrow_the_interval_of_the_sampled_rest():

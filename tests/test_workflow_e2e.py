@@ -497,6 +497,11 @@ def test_the_coding_loop_gives_design_based_estimates_that_cover_the_planted_rat
         assert (comparison.loc[windows, "external_coded"] >= 40).all()
         if name == "external":
             assert (comparison["external_design"] == "srs").all()
-            assert comparison["consistent"].all() and comparison["agree"].mean() >= 2 / 3
+            # the sampled windows only: items of a window that overlaps one of them are
+            # not a random sample of it (see the rule's docs)
+            sampled = comparison.loc[windows]
+            assert sampled["consistent"].all()
+            # 40 items against the design's hundreds: `agree` is a matter of luck there
+            assert (sampled["agree_expected"] < 0.8).all()
         else:
             assert not comparison["agree"].any() and not comparison["consistent"].any()

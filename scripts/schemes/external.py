@@ -11,7 +11,11 @@ The share is the Hájek estimate ``sum_s y / pi / sum_s 1 / pi`` with its
 linearised variance ``sum_s (1 - pi) (y - p)**2 / pi**2 / (sum_s 1 / pi)**2``
 (times ``n / (n - 1)``); without an ``inclusion_probability`` column the
 items coded in a window are taken as a simple random sample of it, ``pi =
-n / N``, and the variance is the textbook ``(1 - n / N) s**2 / n``. The
+n / N``, and the variance is the textbook ``(1 - n / N) s**2 / n``: that
+holds for the windows the coders sampled, not for a window that merely
+overlaps one of them (its coded items are then the overlap's, not a random
+sample of it), so read only the rows of the windows sampled, or declare the
+probabilities. The
 interval is the design's (``design.interval``) with Korn & Graubard's
 effective size (:func:`schemes.estimate.effective_n`), at most Kish's
 effective size of the weights with the finite-population correction of the
@@ -27,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from schemes.coding import read_item_codes, refuse_unknown_items
 from schemes.design import DesignSettings, study_items
@@ -150,6 +155,10 @@ def compare(shipped: pd.DataFrame, external: pd.DataFrame) -> pd.DataFrame:
     A window coded in full has its share exactly: the shipped estimate, with its
     sampling error, cannot be expected inside a point, so there only the outside
     share inside the shipped interval is checked (``shipped_inside_external`` empty).
+    ``agree_expected`` is the chance of ``agree`` were both estimates right: 0.83
+    when the two are equally precise, less the more they differ (an outside
+    sample much smaller than the shipped one's effective size lands outside the
+    narrower interval by chance), 0.95 for a census. ``consistent`` is the test.
     """
     # the shipped table is read back from a CSV written to 4 decimals
     tol = 1e-4
@@ -184,6 +193,15 @@ def compare(shipped: pd.DataFrame, external: pd.DataFrame) -> pd.DataFrame:
         table[["external_high", "shipped_high"]].to_numpy(),
         coefficients=[1, -1],
     )
+    # the chance of `agree` if both estimates are right (normal approximation): both
+    # conditions bound the same difference, by the smaller of the two half-widths
+    z = norm.ppf(0.975)
+    se_external = (table["external_high"] - table["external_low"]) / (2 * z)
+    se_shipped = (table["shipped_high"] - table["shipped_low"]) / (2 * z)
+    bound = np.where(census, se_shipped, np.minimum(se_external, se_shipped))
+    spread = np.hypot(se_external, se_shipped)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["agree_expected"] = np.where(spread > 0, 2 * norm.cdf(z * bound / spread) - 1, 1.0)
     table["difference"] = table["external_rate"] - table["shipped_rate"]
     table["difference_low"], table["difference_high"] = low, high
     table["consistent"] = (low - tol <= 0) & (0 <= high + tol)
