@@ -40,6 +40,22 @@ def coded(ids, y, pi=None):
     return frame.assign(inclusion_probability=np.nan if pi is None else pi)
 
 
+def shipped_table(ids, rates, lows, highs, n_items=500, n_coded=150):
+    """The columns of tables/event_estimates.csv the comparison reads."""
+    return pd.DataFrame(
+        {
+            "event_id": ids,
+            "label": [i.upper() for i in ids],
+            "type": "t",
+            "n_items": n_items,
+            "n_coded": n_coded,
+            "rate_per_1000": rates,
+            "rate_low": lows,
+            "rate_high": highs,
+        }
+    )
+
+
 def test_a_simple_random_sample_has_the_textbook_variance_and_a_census_is_exact():
     y = np.r_[np.ones(6), np.zeros(94)]
     share, variance, n_eff = window_share(y, None, 600)
@@ -82,18 +98,7 @@ def test_the_independent_estimate_covers_the_window_share(declared):
 
 
 def test_each_estimate_must_lie_inside_the_others_interval():
-    shipped = pd.DataFrame(
-        {
-            "event_id": ["a", "b", "c"],
-            "label": ["A", "B", "C"],
-            "type": ["t"] * 3,
-            "n_items": [500] * 3,
-            "n_coded": [150] * 3,
-            "rate_per_1000": [10.0, 10.0, 10.0],
-            "rate_low": [4.0, 4.0, 4.0],
-            "rate_high": [20.0, 20.0, 20.0],
-        }
-    )
+    shipped = shipped_table(["a", "b", "c"], [10.0] * 3, [4.0] * 3, [20.0] * 3)
     external = pd.DataFrame(
         {
             "event_id": ["a", "b", "c"],
@@ -115,18 +120,7 @@ def test_each_estimate_must_lie_inside_the_others_interval():
 def test_the_chance_of_agreeing_falls_as_the_two_precisions_part():
     """Both estimates right: equally precise, they agree 83% of the time (|Z| < 1.96 / sqrt 2);
     an outside interval three times as wide, 46.5% (|Z| < 1.96 / sqrt 10)."""
-    shipped = pd.DataFrame(
-        {
-            "event_id": ["a", "b"],
-            "label": ["A", "B"],
-            "type": ["t", "t"],
-            "n_items": [500, 500],
-            "n_coded": [150, 150],
-            "rate_per_1000": [10.0, 10.0],
-            "rate_low": [6.0, 6.0],
-            "rate_high": [14.0, 14.0],
-        }
-    )
+    shipped = shipped_table(["a", "b"], [10.0, 10.0], [6.0, 6.0], [14.0, 14.0])
     external = shipped[["event_id"]].assign(
         external_rate=[10.0, 10.0],
         external_low=[6.0, -2.0],
@@ -145,17 +139,8 @@ def test_a_window_coded_in_full_checks_the_shipped_interval_only(tmp_path):
     truth[[5, 600]] = 1  # 1/600 and 1/3 of the two windows
     external = external_shares(d, coded(d.items["doc_id"][:603], truth), "wilson")
     assert external["external_design"].tolist() == ["census", "census"]
-    shipped = pd.DataFrame(
-        {
-            "event_id": ["e0", "e1"],
-            "label": ["A", "B"],
-            "type": ["t", "t"],
-            "n_items": [600, 3],
-            "n_coded": [150, 3],
-            "rate_per_1000": [3.0, 1000 / 3],
-            "rate_low": [0.5, 1000 / 3],
-            "rate_high": [1.5, 1000 / 3],
-        }
+    shipped = shipped_table(
+        ["e0", "e1"], [3.0, 1000 / 3], [0.5, 1000 / 3], [1.5, 1000 / 3], [600, 3], [150, 3]
     )
     path = tmp_path / "event_estimates.csv"
     shipped.to_csv(path, index=False, float_format="%.4f")
