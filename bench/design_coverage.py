@@ -236,8 +236,19 @@ def score_replicate(
         .to_numpy(),
         **(rank_coverage(shares, **ranks) if ranks else {}),
     }
-    for c, name in zip(contrast.itertuples(index=False), truth_contrasts.index, strict=True):
+    # diagnostic: the same adjusted Wald contrast from effective sizes without the cap
+    uncapped = contrast_rows(
+        event_table(domain_shares(domains.table, estimate, method, fallback=fallback, cap=np.inf)),
+        pairs,
+    )
+    for c, u, name in zip(
+        contrast.itertuples(index=False),
+        uncapped.itertuples(index=False),
+        truth_contrasts.index,
+        strict=True,
+    ):
         true = truth_contrasts[name]
+        row[f"uncapped[{name}]"] = bool(inside(u.ci_low, true, u.ci_high))
         row[f"contrast[{name}]"] = c.difference - true
         row[f"adjusted[{name}]"] = bool(inside(c.ci_low, true, c.ci_high))
         row[f"mover[{name}]"] = bool(inside(c.mover_low, true, c.mover_high))
@@ -358,7 +369,7 @@ def summary_row(group: pd.DataFrame, n_items: np.ndarray) -> dict:
         "ess_gain_median": float(np.nanmedian(gain)),
     }
     for column in group.columns:
-        if column.startswith(("adjusted[", "mover[", "wald[")):
+        if column.startswith(("adjusted[", "uncapped[", "mover[", "wald[")):
             kind, name = column.split("[", 1)
             row[f"contrast_{kind}_coverage[{name}"] = float(group[column].mean())
         elif column.startswith("contrast["):
