@@ -28,22 +28,26 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from schemes.configtools import load_config  # noqa: E402
-from schemes.estimate import EventEstimatesSettings, load_waves, total_replicates  # noqa: E402
+from schemes.estimate import (  # noqa: E402
+    EventEstimatesSettings,
+    contrast_weights,
+    load_waves,
+    total_replicates,
+)
 
 
 def contrast_coefficients(table: pd.DataFrame, type_a: str, type_b: str) -> np.ndarray:
     """Per domain: the coefficient of its total in ``mean excess(A) - mean excess(B)``."""
     n = table["n_items"].to_numpy(float)
+    windows = table[table["kind"] == "window"]
+    weights, _, _ = contrast_weights(windows, type_a, type_b)
     coefficient = np.zeros(len(table))
-    for types, sign in ((type_a, 1.0), (type_b, -1.0)):
-        chosen = table["type"].isin(types.split("+")).to_numpy()
-        events = table.loc[chosen & (table["kind"] == "window").to_numpy(), "event_id"]
-        for event in events:
-            for kind, direction in (("window", 1.0), ("baseline", -1.0)):
-                d = np.flatnonzero(
-                    (table["event_id"] == event).to_numpy() & (table["kind"] == kind).to_numpy()
-                )[0]
-                coefficient[d] += sign * direction / len(events) / n[d]
+    for event, weight in zip(windows["event_id"], weights, strict=True):
+        for kind, direction in (("window", 1.0), ("baseline", -1.0)):
+            d = np.flatnonzero(
+                (table["event_id"] == event).to_numpy() & (table["kind"] == kind).to_numpy()
+            )[0]
+            coefficient[d] += direction * weight / n[d]
     return coefficient
 
 

@@ -324,6 +324,18 @@ def event_table(shares: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def contrast_weights(events: pd.DataFrame, type_a: str, type_b: str):
+    """Per event: its weight in ``mean excess(type_a) - mean excess(type_b)``, and the
+    masks of the events of each side.
+
+    A type may be several joined by ``+``; an event of neither type weighs 0.
+    """
+    a = events["type"].isin(type_a.split("+")).to_numpy()
+    b = events["type"].isin(type_b.split("+")).to_numpy()
+    c = np.where(a, 1 / max(a.sum(), 1), 0.0) - np.where(b, 1 / max(b.sum(), 1), 0.0)
+    return c, a, b
+
+
 def contrast_rows(events: pd.DataFrame, pairs, level: float = 0.95) -> pd.DataFrame:
     """Mean excess of type A minus type B per pair, with three 95% intervals.
 
@@ -342,13 +354,11 @@ def contrast_rows(events: pd.DataFrame, pairs, level: float = 0.95) -> pd.DataFr
     rows = []
     for pair in pairs:
         type_a, type_b = pair
-        a = events["type"].isin(type_a.split("+")).to_numpy()
-        b = events["type"].isin(type_b.split("+")).to_numpy()
+        c, a, b = contrast_weights(events, type_a, type_b)
         row = {"type_a": type_a, "type_b": type_b, "n_a": int(a.sum()), "n_b": int(b.sum())}
         if not a.any() or not b.any():
             rows.append(row)
             continue
-        c = np.where(a, 1 / a.sum(), 0.0) - np.where(b, 1 / b.sum(), 0.0)
         terms = c != 0
         estimate = float(c @ events["excess"])
         mover_low, mover_high = mover(
