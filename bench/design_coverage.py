@@ -207,21 +207,6 @@ def truth_table(domains, truth: np.ndarray, pairs) -> tuple[pd.DataFrame, pd.Ser
     return events, pd.Series(contrasts)
 
 
-def jeffreys_contrast(events: pd.DataFrame, type_a: str, type_b: str) -> tuple[float, float]:
-    """Wald interval of a contrast (per 1,000) around its estimate, each share's variance
-    ``q (1 - q) / (n + 1)`` with ``q = (p n + 1/2) / (n + 1)`` (Jeffreys) over its
-    effective size ``n``: a share with no coded positive keeps a variance."""
-    c, _, _ = contrast_weights(events, type_a, type_b)
-    terms = c != 0
-    p = np.concatenate([events["rate_per_1000"][terms], events["baseline_rate"][terms]]) / 1000
-    n = np.concatenate([events["n_effective"][terms], events["baseline_n_effective"][terms]])
-    coefficients = np.concatenate([c[terms], -c[terms]])
-    q = (p * n + 0.5) / (n + 1)
-    half = Z * np.sqrt(coefficients**2 @ (q * (1 - q) / (n + 1)))
-    point = coefficients @ p
-    return 1000 * (point - half), 1000 * (point + half)
-
-
 def inside(low, value, high) -> np.ndarray:
     return (low <= value + 1e-9) & (value - 1e-9 <= high)
 
@@ -249,12 +234,11 @@ def score_replicate(
         .to_numpy(),
         **(rank_coverage(shares, **ranks) if ranks else {}),
     }
-    # diagnostics: the same adjusted Wald contrast from effective sizes without the cap,
-    # and a Wald contrast with Jeffreys variances from them
-    free = event_table(
-        domain_shares(domains.table, estimate, method, fallback=fallback, cap=np.inf)
+    # diagnostic: the same adjusted Wald contrast from effective sizes without the cap
+    uncapped = contrast_rows(
+        event_table(domain_shares(domains.table, estimate, method, fallback=fallback, cap=np.inf)),
+        pairs,
     )
-    uncapped = contrast_rows(free, pairs)
     for c, u, name in zip(
         contrast.itertuples(index=False),
         uncapped.itertuples(index=False),
@@ -263,8 +247,6 @@ def score_replicate(
     ):
         true = truth_contrasts[name]
         row[f"uncapped[{name}]"] = bool(inside(u.ci_low, true, u.ci_high))
-        low, high = jeffreys_contrast(free, *name.split(" - "))
-        row[f"jeffreys[{name}]"] = bool(inside(low, true, high))
         row[f"contrast[{name}]"] = c.difference - true
         row[f"adjusted[{name}]"] = bool(inside(c.ci_low, true, c.ci_high))
         row[f"mover[{name}]"] = bool(inside(c.mover_low, true, c.mover_high))
@@ -385,7 +367,7 @@ def summary_row(group: pd.DataFrame, n_items: np.ndarray) -> dict:
         "ess_gain_median": float(np.nanmedian(gain)),
     }
     for column in group.columns:
-        if column.startswith(("adjusted[", "uncapped[", "jeffreys[", "mover[", "wald[")):
+        if column.startswith(("adjusted[", "uncapped[", "mover[", "wald[")):
             kind, name = column.split("[", 1)
             row[f"contrast_{kind}_coverage[{name}"] = float(group[column].mean())
         elif column.startswith("contrast["):
