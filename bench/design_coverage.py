@@ -207,12 +207,57 @@ def truth_table(domains, truth: np.ndarray, pairs) -> tuple[pd.DataFrame, pd.Ser
     return events, pd.Series(contrasts)
 
 
+def anticipated_variance(waves, estimator: str, wave_weight: float) -> np.ndarray:
+    """Per domain: the variance of its estimated total the design anticipates were the
+    surrogate calibrated, ``sum_U (1 - pi) E[e**2] / pi`` (``E[e**2] = p (1 - p)`` for the
+    difference estimator, ``p`` for Horvitz-Thompson), waves combined like the estimates."""
+    per_wave = []
+    for wave in waves:
+        pi, p = np.clip(wave.pi, 1e-12, 1.0), wave.prediction
+        expected = p * (1 - p) if estimator == "difference" else p
+        per_wave.append(((1 - pi) * expected / pi) @ wave.members.astype(float))
+    if len(per_wave) == 1:
+        return per_wave[0]
+    return wave_weight**2 * per_wave[0] + (1 - wave_weight) ** 2 * per_wave[1]
+
+
+def anticipated_contrast(shares, events, anticipated, type_a: str, type_b: str):
+    """Wald interval of a contrast (per 1,000) whose domains with no coded positive take at
+    least the variance the design anticipates (:func:`anticipated_variance`)."""
+    n = shares["n_items"].to_numpy(float)
+    variance = shares["se"].to_numpy() ** 2
+    variance = np.where(
+        shares["positives"].to_numpy() > 0, variance, np.maximum(variance, anticipated / n**2)
+    )
+    by_kind = {
+        kind: pd.Series(
+            variance[(shares["kind"] == kind).to_numpy()],
+            index=shares.loc[shares["kind"] == kind, "event_id"],
+        ).reindex(events.index)
+        for kind in ("window", "baseline")
+    }
+    c, _, _ = contrast_weights(events, type_a, type_b)
+    half = Z * 1000 * np.sqrt(c**2 @ (by_kind["window"] + by_kind["baseline"]).to_numpy())
+    point = float(c @ events["excess"].to_numpy())
+    return point - half, point + half
+
+
 def inside(low, value, high) -> np.ndarray:
     return (low <= value + 1e-9) & (value - 1e-9 <= high)
 
 
 def score_replicate(
-    estimate, truth_events, truth_contrasts, domains, pairs, method, *, fallback, cap, ranks
+    estimate,
+    truth_events,
+    truth_contrasts,
+    domains,
+    pairs,
+    method,
+    *,
+    fallback,
+    cap,
+    ranks,
+    anticipated=None,
 ) -> dict:
     """One replicate through the shipped code path (domain_shares, event_table, contrast_rows;
     with ``ranks``, a dict of rank_coverage's arguments, the rank sets too)."""
@@ -247,6 +292,9 @@ def score_replicate(
     ):
         true = truth_contrasts[name]
         row[f"uncapped[{name}]"] = bool(inside(u.ci_low, true, u.ci_high))
+        if anticipated is not None:
+            low, high = anticipated_contrast(shares, events, anticipated, *name.split(" - "))
+            row[f"anticipated[{name}]"] = bool(inside(low, true, high))
         row[f"contrast[{name}]"] = c.difference - true
         row[f"adjusted[{name}]"] = bool(inside(c.ci_low, true, c.ci_high))
         row[f"mover[{name}]"] = bool(inside(c.mover_low, true, c.mover_high))
@@ -303,6 +351,7 @@ def run(args):
                             fallback=fallback,
                             cap=cap,
                             ranks=ranks if method == "wilson" else None,
+                            anticipated=anticipated_variance(waves, estimator, seeded.wave_weight),
                         )
                         records.append(
                             {
@@ -367,7 +416,7 @@ def summary_row(group: pd.DataFrame, n_items: np.ndarray) -> dict:
         "ess_gain_median": float(np.nanmedian(gain)),
     }
     for column in group.columns:
-        if column.startswith(("adjusted[", "uncapped[", "mover[", "wald[")):
+        if column.startswith(("adjusted[", "uncapped[", "anticipated[", "mover[", "wald[")):
             kind, name = column.split("[", 1)
             row[f"contrast_{kind}_coverage[{name}"] = float(group[column].mean())
         elif column.startswith("contrast["):
