@@ -179,10 +179,16 @@ def test_contrast_rows_take_the_adjusted_interval_over_windows_and_baselines():
             "excess_low": [-30.0, -20.0, -25.0],
             "excess_high": [40.0, 60.0, 35.0],
             "excess_se": [0.0, 0.0, 0.0],
+            "excess_se_anticipated": [3.0, 4.0, 2.0],
         }
     )
     row = contrast_rows(events, [("a", "b")]).iloc[0]
     assert row["difference"] == row["wald_low"] == row["wald_high"] == 7.5
+    # Wald with the anticipated standard errors: sqrt(1/4 * 9 + 1/4 * 16 + 1 * 4) = 3.2016
+    half = 1.959964 * np.sqrt(0.25 * 9 + 0.25 * 16 + 4)
+    assert (row["anticipated_low"], row["anticipated_high"]) == pytest.approx(
+        (7.5 - half, 7.5 + half), rel=1e-6
+    )
     low, high = adjusted_wald(
         [0, 0.025, 0, 0.01, 0, 0],
         [40, 60, 50, 80, 90, 70],
@@ -290,3 +296,52 @@ def test_domain_shares_report_the_coded_items_and_a_design_effect():
         shares["share"] <= shares["share_high"]
     ).all()
     assert np.isfinite(shares["design_effect"]).all()
+
+
+def test_anticipated_variance_is_the_variance_of_the_estimate_for_a_calibrated_surrogate():
+    """Codes drawn from a calibrated surrogate (y ~ Bernoulli(p)): over populations and
+    draws, the estimators' squared error averages the anticipated variance
+    sum (1 - pi) p (1 - p) / pi (difference) and sum (1 - pi) p / pi (Horvitz-Thompson),
+    whatever the sample codes; the estimated variance, by contrast, is 0 for
+    Horvitz-Thompson on a sample with no coded positive."""
+    rng = np.random.default_rng(11)
+    score = rng.beta(0.3, 20, 3000)
+    members = population()[2]
+    pi = rates_by_score(score, 400)
+    errors = {"ht": [], "difference": []}
+    anticipated = {}
+    for _ in range(1500):
+        code = (rng.random(len(score)) < score).astype(float)
+        drawn = rng.random(len(pi)) < pi
+        wave = Wave(pi, drawn, np.where(drawn, code, np.nan), score, members)
+        for name in errors:
+            estimate = wave_estimate(wave, name)
+            errors[name].append(estimate.total - code @ members)
+            anticipated[name] = estimate.anticipated
+    by_hand = {
+        "difference": ((1 - pi) * score * (1 - score) / pi) @ members,
+        "ht": ((1 - pi) * score / pi) @ members,
+    }
+    for name in errors:
+        assert anticipated[name] == pytest.approx(by_hand[name])
+        mse = (np.array(errors[name]) ** 2).mean(axis=0)
+        assert mse == pytest.approx(anticipated[name], rel=0.12), name
+    assert np.all(anticipated["difference"] < anticipated["ht"])
+
+
+def test_the_anticipated_variance_floors_only_domains_without_a_coded_positive():
+    score, code, members = population(seed=3)
+    pi = rates_by_score(score, 400)
+    drawn = np.random.default_rng(4).random(len(pi)) < pi
+    code = code.copy()
+    code[members[:, 1] & ~members[:, 0]] = 0.0  # domain b's own items hold no claim
+    code[1500:2000] = 0.0
+    wave = Wave(pi, drawn, np.where(drawn, code, np.nan), score, members)
+    estimate = wave_estimate(wave, "ht")
+    domains = pd.DataFrame({"domain": ["a", "b"], "n_items": members.sum(axis=0)})
+    shares = domain_shares(domains, estimate, "wilson")
+    assert list(shares["positives"] > 0) == [True, False]
+    assert shares["se"][1] == 0  # Horvitz-Thompson sees no variance without a positive
+    n = members.sum(axis=0)
+    assert shares["se_anticipated"][1] == pytest.approx(np.sqrt(estimate.anticipated[1]) / n[1])
+    assert shares["se_anticipated"][0] == shares["se"][0]

@@ -100,13 +100,14 @@ class Wave:
 @dataclass(frozen=True)
 class DomainEstimate:
     """Per domain: estimated total, its variance, coded items and coded positives, Kish's
-    effective size."""
+    effective size, and the variance the design anticipates from the surrogate."""
 
     total: np.ndarray
     variance: np.ndarray
     n_coded: np.ndarray
     positives: np.ndarray
     kish_n: np.ndarray
+    anticipated: np.ndarray
 
 
 def wave_estimate(wave: Wave, estimator: str) -> DomainEstimate:
@@ -125,7 +126,13 @@ def wave_estimate(wave: Wave, estimator: str) -> DomainEstimate:
     variance = ((1 - pi) * residual**2 / pi**2) @ members[s]
     weights = 1 / pi
     kish = (weights @ members[s]) ** 2 / np.maximum(weights**2 @ members[s], 1e-12)
-    return DomainEstimate(total, variance, members[s].sum(axis=0), y @ members[s], kish)
+    # the variance were the surrogate calibrated: E[e**2] is p (1 - p) for y - p, p for y
+    every_pi = np.clip(wave.pi, 1e-12, 1.0)
+    expected = wave.prediction * (1 - wave.prediction if estimator == "difference" else 1)
+    anticipated = ((1 - every_pi) * expected / every_pi) @ members
+    return DomainEstimate(
+        total, variance, members[s].sum(axis=0), y @ members[s], kish, anticipated
+    )
 
 
 def combine_waves(estimates: list[DomainEstimate], wave_weight: float) -> DomainEstimate:
@@ -143,6 +150,7 @@ def combine_waves(estimates: list[DomainEstimate], wave_weight: float) -> Domain
         n_coded=second.n_coded,
         positives=second.positives,
         kish_n=1 / (lam**2 / first.kish_n + (1 - lam) ** 2 / second.kish_n),
+        anticipated=lam**2 * first.anticipated + (1 - lam) ** 2 * second.anticipated,
     )
 
 
@@ -278,11 +286,16 @@ def domain_shares(
     )
     observed = np.where(estimate.positives > 0, share, 0.0)
     low, high = share_interval(observed, variance, n_eff, method=method)
+    # where no positive was coded, at least the variance the design anticipates
+    floored = np.where(
+        estimate.positives > 0, variance, np.maximum(variance, estimate.anticipated / n**2)
+    )
     return domains.assign(
         n_coded=estimate.n_coded.astype(int),
         positives=estimate.positives.astype(int),
         share=np.clip(share, 0.0, 1.0),
         se=np.sqrt(variance),
+        se_anticipated=np.sqrt(floored),
         share_low=low,
         share_high=high,
         n_effective=n_eff,
@@ -324,6 +337,8 @@ def event_table(shares: pd.DataFrame) -> pd.DataFrame:
             "excess_low": 1000 * low,
             "excess_high": 1000 * high,
             "excess_se": 1000 * np.hypot(window["se"], base["se"]).to_numpy(),
+            "excess_se_anticipated": 1000
+            * np.hypot(window["se_anticipated"], base["se_anticipated"]).to_numpy(),
         }
     )
 
@@ -372,6 +387,7 @@ def contrast_rows(events: pd.DataFrame, pairs, level: float = 0.95) -> pd.DataFr
             coefficients=c[terms],
         )
         se = float(np.sqrt(c[terms] ** 2 @ events["excess_se"][terms] ** 2))
+        se_anticipated = float(np.sqrt(c[terms] ** 2 @ events["excess_se_anticipated"][terms] ** 2))
         # the same contrast over the 2 x events domains (window +c, baseline -c), per 1,000
         low, high = adjusted_wald(
             np.concatenate([events["rate_per_1000"][terms], events["baseline_rate"][terms]]) / 1000,
@@ -391,6 +407,8 @@ def contrast_rows(events: pd.DataFrame, pairs, level: float = 0.95) -> pd.DataFr
                 "mover_high": mover_high,
                 "wald_low": estimate - z * se,
                 "wald_high": estimate + z * se,
+                "anticipated_low": estimate - z * se_anticipated,
+                "anticipated_high": estimate + z * se_anticipated,
             }
         )
     return pd.DataFrame(rows)
