@@ -163,11 +163,11 @@ def test_adjusted_wald_covers_a_contrast_of_rare_shares():
     assert np.mean(wald) < 0.8
 
 
-def test_contrast_rows_take_the_adjusted_interval_over_windows_and_baselines():
+def test_contrast_rows_take_the_anticipated_interval_and_the_adjusted_one_beside():
     """Two events of type a against one of type b, excess rates without a standard error
-    (no coded positive's variance): the Wald interval is a point, the default (adjusted)
-    one is Price & Bonett's over the six window and baseline shares (rates per 1,000 /
-    1,000) with coefficients +-1/2 and -+1."""
+    (no coded positive's variance): the Wald interval is a point; the default takes the
+    anticipated standard errors; the adjusted one is Price & Bonett's over the six window
+    and baseline shares (rates per 1,000 / 1,000) with coefficients +-1/2 and -+1."""
     events = pd.DataFrame(
         {
             "type": ["a", "a", "b"],
@@ -186,16 +186,14 @@ def test_contrast_rows_take_the_adjusted_interval_over_windows_and_baselines():
     assert row["difference"] == row["wald_low"] == row["wald_high"] == 7.5
     # Wald with the anticipated standard errors: sqrt(1/4 * 9 + 1/4 * 16 + 1 * 4) = 3.2016
     half = 1.959964 * np.sqrt(0.25 * 9 + 0.25 * 16 + 4)
-    assert (row["anticipated_low"], row["anticipated_high"]) == pytest.approx(
-        (7.5 - half, 7.5 + half), rel=1e-6
-    )
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((7.5 - half, 7.5 + half), rel=1e-6)
     low, high = adjusted_wald(
         [0, 0.025, 0, 0.01, 0, 0],
         [40, 60, 50, 80, 90, 70],
         coefficients=[0.5, 0.5, -1, -0.5, -0.5, 1],
     )
-    assert (row["ci_low"], row["ci_high"]) == pytest.approx((1000 * low, 1000 * high))
-    assert row["ci_low"] < 7.5 < row["ci_high"]
+    assert (row["adjusted_low"], row["adjusted_high"]) == pytest.approx((1000 * low, 1000 * high))
+    assert row["adjusted_low"] < 7.5 < row["adjusted_high"]
     assert (row["mover_low"], row["mover_high"]) == pytest.approx(
         mover([-10, 25, 0], [-30, -20, -25], [40, 60, 35], coefficients=[0.5, 0.5, -1])
     )
