@@ -361,21 +361,14 @@ def contrast_weights(events: pd.DataFrame, type_a: str, type_b: str):
 def contrast_rows(events: pd.DataFrame, pairs, level: float = 0.95) -> pd.DataFrame:
     """Mean excess of type A minus type B per pair, with four 95% intervals.
 
-    ``ci_low``/``ci_high``, the default: Wald around the estimate with each
-    window's and baseline's design variance, where the domain's sample coded
-    no positive at least the variance the design anticipates from the
-    surrogate (``excess_se_anticipated``; see :func:`domain_shares`).
-    ``adjusted_*``: Price & Bonett's adjusted Wald interval over the window
-    and baseline shares (:func:`adjusted_wald`), the default until a rule
-    stated before its simulation (``bench/results/
-    design_coverage_anticipated.md``: coverage in [0.93, 0.97] for every
-    contrast at 1% and 3% prevalence, at least 0.93 at 0.1%) replaced it:
-    the anticipated interval covered 1.0 / 0.950-0.952 / 0.950-0.963 at
-    0.1% / 1% / 3%, the adjusted one 1.0 / 0.990-0.996 / 0.962-0.970.
-    ``mover_*``: MOVER from the events' excess intervals; ``wald_*``: Wald
-    from their standard errors (0.92 at 0.1%). Events are taken as
-    independent (overlapping windows share a few items:
-    ``bench/results/contrast_overlap.md``).
+    ``ci_low``/``ci_high``, the default: Wald with each window's and
+    baseline's design variance, at least the variance the design anticipates
+    from the surrogate where its sample coded no positive
+    (``excess_se_anticipated``). Beside it: Price & Bonett's adjusted Wald
+    over the shares (``adjusted_*``, :func:`adjusted_wald`), MOVER from the
+    excess intervals, Wald. Chosen by rules stated before their simulations
+    (``bench/results/design_coverage_anticipated.md``; docs/method.md).
+    Events are taken as independent (``bench/results/contrast_overlap.md``).
     """
     z = norm.ppf(0.5 + level / 2)
     rows = []
