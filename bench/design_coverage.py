@@ -212,16 +212,7 @@ def inside(low, value, high) -> np.ndarray:
 
 
 def score_replicate(
-    estimate,
-    truth_events,
-    truth_contrasts,
-    domains,
-    pairs,
-    method,
-    *,
-    fallback,
-    cap,
-    ranks,
+    estimate, truth_events, truth_contrasts, domains, pairs, method, *, fallback, cap, ranks
 ) -> dict:
     """One replicate through the shipped code path (domain_shares, event_table, contrast_rows;
     with ``ranks``, a dict of rank_coverage's arguments, the rank sets too)."""
